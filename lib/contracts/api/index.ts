@@ -1,0 +1,13 @@
+import { authRoutes } from "./auth.ts";
+import type { ApiRoute, Service } from "./route.ts";
+import { usersRoutes } from "./users.ts";
+
+/**
+ * Every public route and the Worker that serves it: the gateway's routing table,
+ * the access policy table and the OpenAPI document all come from this list.
+ * A new domain adds its routes here.
+ */
+export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiRoute[] }> = [
+  { service: "AUTH", routes: authRoutes },
+  { service: "USERS", routes: usersRoutes },
+];

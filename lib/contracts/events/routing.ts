@@ -1,0 +1,16 @@
+import { UserRegistered } from "./auth.ts";
+
+/**
+ * Which inbox queues receive each event type. Cloudflare Queues allow one
+ * consumer per queue, so each consuming domain owns an inbox (and its DLQ);
+ * a producer binds each inbox it publishes to under the name used here.
+ */
+export const EVENT_ROUTES = {
+  [UserRegistered.type]: ["INBOX_USERS"],
+} as const satisfies Record<string, readonly InboxBinding[]>;
+
+export type InboxBinding = "INBOX_USERS";
+
+export function inboxesFor(type: string): readonly InboxBinding[] {
+  return (EVENT_ROUTES as Record<string, readonly InboxBinding[]>)[type] ?? [];
+}

@@ -1,0 +1,16 @@
+import { ulid } from "ulid";
+
+/** Prefixes of the marketplace's ids: `usr_01J…` sorts by creation time. */
+export const ID_PREFIXES = {
+  user: "usr",
+  address: "adr",
+  refreshToken: "rtk",
+  tokenFamily: "fam",
+  event: "evt",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${ulid().toLowerCase()}`;
+}

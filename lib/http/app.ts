@@ -1,0 +1,32 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Actor } from "../contracts/actor.ts";
+import type { ObservedEnv } from "./context.ts";
+import { observe } from "./observe.ts";
+import { ProblemError, notFound, onError, problem, validationErrors } from "./problem.ts";
+import "./context.ts";
+
+/**
+ * The Hono app every domain Worker starts from: the shared error handler,
+ * problem+json validation errors, trace ids, logs and analytics.
+ */
+export function createApp<E extends ObservedEnv>(worker: string) {
+  const app = new OpenAPIHono<{ Bindings: E }>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return problem(c, 400, `The request ${result.target} is invalid.`, { errors: validationErrors(result.error) });
+      }
+    },
+  });
+  app.use(observe(worker, { trustCallerHeaders: true }));
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+/** The verified actor forwarded by the gateway; 401 when there is none. */
+export function requireActor(c: Context): Actor {
+  const actor = c.get("actor");
+  if (!actor) throw new ProblemError(401, "Sign in to call this route.");
+  return actor;
+}

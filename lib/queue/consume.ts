@@ -1,0 +1,67 @@
+import { eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { z } from "zod";
+import { type EventDefinition, EventEnvelope, type EventOf } from "../contracts/events/envelope.ts";
+import { log } from "../http/log.ts";
+import { processedEvents } from "../outbox/schema.ts";
+
+/** One consumed event type: the statements its effect needs, run in one batch with the dedupe record. */
+export interface Consumer<E extends EventDefinition<string, z.ZodType> = EventDefinition<string, z.ZodType>> {
+  event: E;
+  effect(event: EventOf<E>, db: DrizzleD1Database): BatchItem<"sqlite">[] | Promise<BatchItem<"sqlite">[]>;
+}
+
+const MAX_RETRY_DELAY_SECONDS = 300;
+
+/**
+ * Handles each message on its own: a failing message is retried alone (with
+ * backoff, then the dead-letter queue), never by throwing, which would redeliver
+ * the whole batch. A duplicate delivery changes nothing.
+ */
+export async function consumeBatch(
+  batch: MessageBatch<unknown>,
+  db: DrizzleD1Database,
+  consumers: readonly Consumer[],
+  worker: string,
+): Promise<void> {
+  const byType = new Map(consumers.map((c) => [c.event.type, c]));
+  for (const message of batch.messages) {
+    const started = Date.now();
+    const envelope = EventEnvelope.safeParse(message.body);
+    const traceId = envelope.success ? envelope.data.traceId : null;
+    const fields = { queue: batch.queue, messageId: message.id, attempts: message.attempts, traceId };
+    try {
+      if (!envelope.success) throw new Error("not an event envelope");
+      const handler = byType.get(envelope.data.type);
+      if (!handler) {
+        log("warn", worker, { ...fields, msg: "no consumer for event type", type: envelope.data.type });
+        message.ack();
+        continue;
+      }
+      const outcome = await applyOnce(db, handler, envelope.data);
+      log("info", worker, { ...fields, route: `queue ${envelope.data.type}`, eventId: envelope.data.id, outcome, ms: Date.now() - started });
+      message.ack();
+    } catch (error) {
+      const delaySeconds = Math.min(2 ** message.attempts, MAX_RETRY_DELAY_SECONDS);
+      log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
+      message.retry({ delaySeconds });
+    }
+  }
+}
+
+async function applyOnce(db: DrizzleD1Database, handler: Consumer, envelope: EventEnvelope): Promise<"applied" | "duplicate"> {
+  const [seen] = await db.select({ id: processedEvents.id }).from(processedEvents).where(eq(processedEvents.id, envelope.id));
+  if (seen) return "duplicate";
+  const event = { ...envelope, data: handler.event.data.parse(envelope.data) };
+  const effect = await handler.effect(event, db);
+  const record = db.insert(processedEvents).values({ id: envelope.id, type: envelope.type, processedAt: Date.now() });
+  try {
+    await db.batch([record, ...effect]);
+  } catch (error) {
+    // Two deliveries raced past the check: the loser's batch failed as a whole on the primary key.
+    if (String(error).includes("UNIQUE constraint failed: processed_events.id")) return "duplicate";
+    throw error;
+  }
+  return "applied";
+}

@@ -1,0 +1,26 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import type { AuthRpc } from "../../../lib/contracts/rpc.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { publishedKeys, rotateKey } from "./services/signing-keys.ts";
+
+export { OutboxRelay } from "../../../lib/outbox/relay.ts";
+
+export default class AuthWorker extends WorkerEntrypoint<Env> implements AuthRpc {
+  override fetch(request: Request): Response | Promise<Response> {
+    return authRoutes.fetch(request, this.env, this.ctx);
+  }
+
+  /** The public keys the gateway verifies access tokens with. */
+  jwks() {
+    return publishedKeys(drizzle(this.env.DB), Number(this.env.ACCESS_TOKEN_TTL_SECONDS));
+  }
+
+  async rotateSigningKey(): Promise<{ kid: string }> {
+    return { kid: await rotateKey(drizzle(this.env.DB), this.env.KEY_ENCRYPTION_SECRET) };
+  }
+
+  override async scheduled(): Promise<void> {
+    await this.rotateSigningKey();
+  }
+}

@@ -1,0 +1,67 @@
+import { eq } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { AccountUser } from "../../../../lib/contracts/api/auth.ts";
+import { UserRegistered } from "../../../../lib/contracts/events/auth.ts";
+import { newId } from "../../../../lib/contracts/ids.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
+import { users } from "../db/schema.ts";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.ts";
+import { revokeAllOf } from "./tokens.ts";
+
+type UserRow = typeof users.$inferSelect;
+
+/** Creates the account and stages `user.registered` in the same batch. */
+export async function registerAccount(
+  db: DrizzleD1Database,
+  input: { email: string; password: string; name: string },
+  traceId: string,
+): Promise<AccountUser> {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  if (existing) throw new ProblemError(409, "An account with this email already exists.");
+  const now = new Date().toISOString();
+  const row: UserRow = {
+    id: newId("user"),
+    email: input.email,
+    name: input.name,
+    passwordHash: hashPassword(input.password),
+    roles: ["customer"],
+    vendorId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const event = buildEvent(UserRegistered, { userId: row.id, email: row.email, name: row.name }, { source: "auth", traceId });
+  try {
+    await db.batch([db.insert(users).values(row), stageEvent(db, event)]);
+  } catch (error) {
+    if (String(error).includes("UNIQUE constraint failed: users.email")) {
+      throw new ProblemError(409, "An account with this email already exists.");
+    }
+    throw error;
+  }
+  return toAccountUser(row);
+}
+
+export async function authenticate(db: DrizzleD1Database, email: string, password: string): Promise<UserRow> {
+  const [row] = await db.select().from(users).where(eq(users.email, email));
+  const ok = verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+  if (!row || !ok) throw new ProblemError(401, "Wrong email or password.");
+  return row;
+}
+
+/** Changing the password signs out every session of the account. */
+export async function changePassword(db: DrizzleD1Database, userId: string, current: string, next: string): Promise<void> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId));
+  if (!row) throw new ProblemError(404, "No such account.");
+  if (!verifyPassword(current, row.passwordHash)) {
+    throw new ProblemError(422, "The current password is wrong.", { errors: [{ path: "currentPassword", message: "Wrong password." }] });
+  }
+  await db.batch([
+    db.update(users).set({ passwordHash: hashPassword(next), updatedAt: new Date().toISOString() }).where(eq(users.id, userId)),
+    revokeAllOf(db, userId),
+  ]);
+}
+
+export function toAccountUser(row: UserRow): AccountUser {
+  return { id: row.id, email: row.email, name: row.name, roles: row.roles, createdAt: row.createdAt };
+}

@@ -1,0 +1,98 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { SignJWT } from "jose";
+import type { TokenPair } from "../../../../lib/contracts/api/auth.ts";
+import { newId } from "../../../../lib/contracts/ids.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { refreshTokens, users } from "../db/schema.ts";
+import { ALG, activeKey } from "./signing-keys.ts";
+
+export interface TokenConfig {
+  issuer: string;
+  audience: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  keySecret: string;
+}
+
+type Account = Pick<typeof users.$inferSelect, "id" | "roles" | "vendorId">;
+
+/** A fresh sign-in: a new refresh-token family. */
+export function issueTokens(db: DrizzleD1Database, config: TokenConfig, account: Account): Promise<TokenPair> {
+  return issue(db, config, account, newId("tokenFamily"));
+}
+
+/**
+ * Exchanges a refresh token for a new pair. A token is good once: presenting a
+ * spent one means it leaked, so its whole family is revoked.
+ */
+export async function rotateRefreshToken(db: DrizzleD1Database, config: TokenConfig, token: string): Promise<TokenPair> {
+  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256(token)));
+  if (!row || row.revokedAt !== null || row.expiresAt <= Date.now()) {
+    throw new ProblemError(401, "The refresh token is not valid; sign in again.");
+  }
+  const claimed = await db
+    .update(refreshTokens)
+    .set({ usedAt: Date.now() })
+    .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)));
+  if (claimed.meta.changes !== 1) {
+    await revokeFamily(db, row.familyId);
+    throw new ProblemError(401, "This refresh token was already used; every session of this sign-in is now revoked.");
+  }
+  const [account] = await db.select().from(users).where(eq(users.id, row.userId));
+  if (!account) throw new ProblemError(401, "The account no longer exists.");
+  return issue(db, config, account, row.familyId);
+}
+
+export async function revokeRefreshToken(db: DrizzleD1Database, token: string): Promise<void> {
+  const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256(token)));
+  if (row) await revokeFamily(db, row.familyId);
+}
+
+export function revokeFamily(db: DrizzleD1Database, familyId: string) {
+  return db
+    .update(refreshTokens)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+export function revokeAllOf(db: DrizzleD1Database, userId: string) {
+  return db
+    .update(refreshTokens)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+}
+
+async function issue(db: DrizzleD1Database, config: TokenConfig, account: Account, familyId: string): Promise<TokenPair> {
+  const key = await activeKey(db, config.keySecret);
+  const accessToken = await new SignJWT({ roles: account.roles, ...(account.vendorId ? { vid: account.vendorId } : {}) })
+    .setProtectedHeader({ alg: ALG, kid: key.kid, typ: "at+jwt" })
+    .setSubject(account.id)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${config.accessTtlSeconds}s`)
+    .setJti(crypto.randomUUID())
+    .sign(key.privateKey);
+  const refreshToken = randomToken();
+  const now = Date.now();
+  await db.insert(refreshTokens).values({
+    id: newId("refreshToken"),
+    tokenHash: await sha256(refreshToken),
+    familyId,
+    userId: account.id,
+    createdAt: now,
+    expiresAt: now + config.refreshTtlSeconds * 1000,
+  });
+  return { accessToken, refreshToken, tokenType: "Bearer", expiresIn: config.accessTtlSeconds };
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,7 @@
+import { app } from "./app.ts";
+
+export { RateLimiter } from "../../../durable-objects/rate-limiter.ts";
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;
