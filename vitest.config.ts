@@ -1,0 +1,8 @@
+import { defineConfig } from "vitest/config";
+
+// One run for every Worker's tests and the cross-Worker journeys.
+export default defineConfig({
+  test: {
+    projects: ["workers/*/vitest.config.ts"],
+  },
+});

@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("../../migrations/auth", import.meta.url))),
+          KEY_ENCRYPTION_SECRET: crypto.randomUUID(),
+        },
+      },
+    }),
+  ],
+  test: {
+    name: "auth",
+    root: fileURLToPath(new URL(".", import.meta.url)),
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["./test/setup.ts"],
+  },
+}));

@@ -1,0 +1,169 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { describe, expect, it } from "vitest";
+import { profiles } from "../src/db/schema.ts";
+import UsersWorker from "../src/index.ts";
+
+const worker = exports.default;
+const db = drizzle(env.DB);
+
+function registeredEvent(userId: string, id = `evt_${crypto.randomUUID()}`) {
+  return {
+    id,
+    type: "user.registered",
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    source: "auth",
+    traceId: "trace-test-1",
+    data: { userId, email: `${userId}@example.com`, name: "Grace" },
+  };
+}
+
+async function deliver(...bodies: unknown[]) {
+  const batch = createMessageBatch(
+    "users-inbox",
+    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await new UsersWorker(ctx, env).queue(batch);
+  return getQueueResult(batch, ctx);
+}
+
+async function profileCount(userId: string) {
+  return (await db.select().from(profiles).where(eq(profiles.id, userId))).length;
+}
+
+let seq = 0;
+async function withProfile() {
+  const userId = `usr_test${++seq}_${Date.now()}`;
+  await deliver(registeredEvent(userId));
+  return { userId, actor: JSON.stringify({ sub: userId, roles: ["customer"] }) };
+}
+
+function call(actor: string | undefined, method: string, path: string, body?: unknown) {
+  return worker.fetch(`http://users${path}`, {
+    method,
+    headers: { ...(actor ? { "x-actor": actor } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+}
+
+const berlin = { recipient: "Grace Hopper", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", country: "de" };
+
+describe("user.registered consumer", () => {
+  it("creates one profile however often the event is delivered", async () => {
+    const event = registeredEvent("usr_dup");
+    const first = await deliver(event, event);
+    const again = await deliver(event);
+    expect(first.explicitAcks.length + again.explicitAcks.length).toBe(3);
+    expect(first.retryMessages).toEqual([]);
+    expect(await profileCount("usr_dup")).toBe(1);
+  });
+
+  it("retries only the bad message of a batch, not the good ones", async () => {
+    const good = registeredEvent("usr_good");
+    const bad = { ...registeredEvent("usr_bad"), data: { userId: "usr_bad" } };
+    const result = await deliver(good, bad);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await profileCount("usr_good")).toBe(1);
+    expect(await profileCount("usr_bad")).toBe(0);
+  });
+});
+
+describe("/me", () => {
+  it("reads and edits the caller's own profile", async () => {
+    const { userId, actor } = await withProfile();
+    const res = await call(actor, "GET", "/api/v1/me");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: userId, name: "Grace", phone: null });
+    const patched = await call(actor, "PATCH", "/api/v1/me", { name: "Grace B. Hopper", phone: "+14155550123" });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ name: "Grace B. Hopper", phone: "+14155550123" });
+  });
+
+  it("refuses edits to fields the caller does not own", async () => {
+    const { actor } = await withProfile();
+    const res = await call(actor, "PATCH", "/api/v1/me", { email: "other@example.com" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("says the profile is coming while the event is in flight", async () => {
+    const res = await call(JSON.stringify({ sub: "usr_not_yet", roles: ["customer"] }), "GET", "/api/v1/me");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("retry-after")).toBe("1");
+  });
+
+  it("needs an actor", async () => {
+    expect((await call(undefined, "GET", "/api/v1/me")).status).toBe(401);
+  });
+});
+
+describe("addresses", () => {
+  it("adds a valid address, the first one becoming the default", async () => {
+    const { actor } = await withProfile();
+    const res = await call(actor, "POST", "/api/v1/me/addresses", berlin);
+    expect(res.status).toBe(201);
+    const address = await res.json<{ id: string; country: string; isDefault: boolean }>();
+    expect(address).toMatchObject({ country: "DE", isDefault: true });
+    expect(address.id).toMatch(/^adr_/);
+  });
+
+  it("refuses an unknown country and a postal code of the wrong shape", async () => {
+    const { actor } = await withProfile();
+    const country = await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, country: "XX" });
+    expect(country.status).toBe(400);
+    expect((await country.json<{ errors: { path: string }[] }>()).errors[0]?.path).toBe("country");
+    const postal = await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, postalCode: "1011" });
+    expect(postal.status).toBe(400);
+    expect((await postal.json<{ errors: { path: string }[] }>()).errors[0]?.path).toBe("postalCode");
+  });
+
+  it("checks the postal code against the country after an edit", async () => {
+    const { actor } = await withProfile();
+    const { id } = await (await call(actor, "POST", "/api/v1/me/addresses", berlin)).json<{ id: string }>();
+    expect((await call(actor, "PATCH", `/api/v1/me/addresses/${id}`, { country: "GB" })).status).toBe(400);
+    const ok = await call(actor, "PATCH", `/api/v1/me/addresses/${id}`, { country: "GB", postalCode: "SW1A 1AA", city: "London" });
+    expect(ok.status).toBe(200);
+  });
+
+  it("keeps one default address", async () => {
+    const { actor } = await withProfile();
+    const first = await (await call(actor, "POST", "/api/v1/me/addresses", berlin)).json<{ id: string }>();
+    const second = await (await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, isDefault: true })).json<{ id: string }>();
+    const { items } = await (await call(actor, "GET", "/api/v1/me/addresses")).json<{ items: { id: string; isDefault: boolean }[] }>();
+    expect(items.filter((a) => a.isDefault).map((a) => a.id)).toEqual([second.id]);
+    expect(items.map((a) => a.id)).toEqual([first.id, second.id]);
+  });
+
+  it("pages through addresses without repeating or skipping", async () => {
+    const { actor } = await withProfile();
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      created.push((await (await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, label: `#${i}` })).json<{ id: string }>()).id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
+      const page = await (await call(actor, "GET", `/api/v1/me/addresses${query}`)).json<{ items: { id: string }[]; nextCursor: string | null }>();
+      seen.push(...page.items.map((a) => a.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(created);
+  });
+
+  it("hides one shopper's addresses from another (404, not 403)", async () => {
+    const a = await withProfile();
+    const b = await withProfile();
+    const { id } = await (await call(a.actor, "POST", "/api/v1/me/addresses", berlin)).json<{ id: string }>();
+    expect((await call(b.actor, "PATCH", `/api/v1/me/addresses/${id}`, { city: "Hamburg" })).status).toBe(404);
+    expect((await call(b.actor, "DELETE", `/api/v1/me/addresses/${id}`)).status).toBe(404);
+    const list = await (await call(b.actor, "GET", "/api/v1/me/addresses")).json<{ items: unknown[] }>();
+    expect(list.items).toEqual([]);
+    expect((await call(a.actor, "DELETE", `/api/v1/me/addresses/${id}`)).status).toBe(204);
+  });
+});
