@@ -1,0 +1,13 @@
+import type { D1Migration } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      AUTH_DB: D1Database;
+      USERS_DB: D1Database;
+      AUTH_MIGRATIONS: D1Migration[];
+      USERS_MIGRATIONS: D1Migration[];
+      KEY_ENCRYPTION_SECRET: string;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { env, exports } from "cloudflare:workers";
+import { type JWK, type JWTPayload, SignJWT, importJWK } from "jose";
+import { newId } from "../lib/contracts/ids.ts";
+import { unseal } from "../workers/auth/src/services/key-sealing.ts";
+import { hashPassword } from "../workers/auth/src/services/passwords.ts";
+
+export const PASSWORD = "a long enough password";
+
+let ipSeq = 0;
+/** Each test calls from its own address, so the per-IP limits of one test never touch another. */
+export function freshIp(): string {
+  ipSeq += 1;
+  return `198.51.${Math.floor(ipSeq / 250)}.${(ipSeq % 250) + 1}`;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  ip?: string;
+  headers?: Record<string, string>;
+}
+
+/** A request to the gateway, as a client on the internet would send it. */
+export function api(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { "cf-connecting-ip": opts.ip ?? "192.0.2.1", ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(`http://gateway.test${path}`, { method, headers, body });
+}
+
+export interface Session {
+  userId: string;
+  email: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+let userSeq = 0;
+export function uniqueEmail(prefix = "shopper"): string {
+  return `${prefix}${++userSeq}.${crypto.randomUUID().slice(0, 8)}@example.com`;
+}
+
+export async function login(email: string, password = PASSWORD, ip = freshIp()): Promise<Session> {
+  const res = await api("POST", "/api/v1/auth/login", { body: { email, password }, ip });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const tokens = await res.json<{ accessToken: string; refreshToken: string }>();
+  const payload = JSON.parse(atob(tokens.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub: string };
+  return { userId: payload.sub, email, ...tokens };
+}
+
+/** Registers through the gateway and signs in. */
+export async function signUp(name = "Shopper"): Promise<Session> {
+  const email = uniqueEmail();
+  const res = await api("POST", "/api/v1/auth/register", { body: { email, password: PASSWORD, name }, ip: freshIp() });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  return login(email);
+}
+
+/**
+ * An account with roles the public API cannot grant (vendor staff, admin),
+ * arranged straight in auth's database, then signed in through the gateway.
+ */
+export async function accountWithRoles(roles: string[], vendorId?: string): Promise<Session> {
+  const email = uniqueEmail(roles.at(-1));
+  const now = new Date().toISOString();
+  await env.AUTH_DB.prepare(
+    "INSERT INTO users (id, email, name, password_hash, roles, vendor_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  )
+    .bind(newId("user"), email, "Staff", hashPassword(PASSWORD), JSON.stringify(roles), vendorId ?? null, now, now)
+    .run();
+  return login(email);
+}
+
+/** Waits for the user.registered event to reach users and the profile to exist. */
+export async function profileOf(session: Session): Promise<Response> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const res = await api("GET", "/api/v1/me", { token: session.accessToken });
+    if (res.status !== 404) return res;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the profile never appeared");
+}
+
+/** Auth's current signing key, unsealed: lets the attack suite forge tokens that differ from a good one in exactly one way. */
+export async function authSigningKey() {
+  const row = await env.AUTH_DB.prepare("SELECT kid, private_jwk_sealed FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1").first<{
+    kid: string;
+    private_jwk_sealed: string;
+  }>();
+  if (!row) throw new Error("no signing key yet: sign someone in first");
+  const jwk = JSON.parse(await unseal(env.KEY_ENCRYPTION_SECRET, row.private_jwk_sealed)) as JWK;
+  return { kid: row.kid, key: await importJWK(jwk, "ES256") };
+}
+
+/** A token like auth's, with any claim or header changed. */
+export async function forgeToken(claims: JWTPayload, header: Record<string, unknown> = {}) {
+  const { kid, key } = await authSigningKey();
+  return new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid, ...header }).sign(key);
+}

@@ -1,0 +1,5 @@
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+
+await applyD1Migrations(env.AUTH_DB, env.AUTH_MIGRATIONS);
+await applyD1Migrations(env.USERS_DB, env.USERS_MIGRATIONS);

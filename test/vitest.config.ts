@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { bundledWorker } from "./bundle-workers.ts";
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+// The whole system as a client sees it: the gateway under test, auth and users behind it.
+export default defineConfig(async () => {
+  const keySecret = crypto.randomUUID();
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path("../wrangler.toml") },
+        miniflare: {
+          workers: [await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret }), await bundledWorker("users")],
+          // The domains' databases, bound to the tests too, to migrate them and to arrange data.
+          d1Databases: { AUTH_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a01", USERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a02" },
+          bindings: {
+            AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
+            USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
+            KEY_ENCRYPTION_SECRET: keySecret,
+          },
+        },
+      }),
+    ],
+    test: {
+      name: "system",
+      root: path("."),
+      include: ["**/*.test.ts"],
+      setupFiles: ["./setup.ts"],
+      testTimeout: 30_000,
+    },
+  };
+});
