@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Access } from "../lib/contracts/access.ts";
+import { PUBLIC_API } from "../lib/contracts/api/index.ts";
+import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
+import { type Session, accountWithRoles, api, freshIp, profileOf, signUp } from "./helpers.ts";
+
+type ActorName = "anonymous" | "customerA" | "customerB" | "vendorA" | "vendorB" | "admin";
+const ACTORS: ActorName[] = ["anonymous", "customerA", "customerB", "vendorA", "vendorB", "admin"];
+
+/** What each access level lets each kind of caller do, written out rather than derived from the gateway's code. */
+const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
+  anonymous: { anonymous: "allow", customerA: "allow", customerB: "allow", vendorA: "allow", vendorB: "allow", admin: "allow" },
+  customer: { anonymous: 401, customerA: "allow", customerB: "allow", vendorA: "allow", vendorB: "allow", admin: "allow" },
+  vendor: { anonymous: 401, customerA: 403, customerB: 403, vendorA: "allow", vendorB: "allow", admin: 403 },
+  admin: { anonymous: 401, customerA: 403, customerB: 403, vendorA: 403, vendorB: 403, admin: "allow" },
+};
+
+/**
+ * A record owned by customer A (or vendor A) for each route with an `{id}`:
+ * the other customer (or vendor) must get 404 there. A new route with an id
+ * fails this suite until it adds its fixture here.
+ */
+const OWNED_RECORDS: Record<string, (owner: Session) => Promise<string>> = {
+  "/api/v1/me/addresses/{id}": async (owner) => {
+    const res = await api("POST", "/api/v1/me/addresses", {
+      token: owner.accessToken,
+      body: { recipient: "A", line1: "1 Main St", city: "Springfield", postalCode: "62701", country: "US" },
+    });
+    return (await res.json<{ id: string }>()).id;
+  },
+};
+
+const sessions = {} as Record<Exclude<ActorName, "anonymous">, Session>;
+
+beforeAll(async () => {
+  [sessions.customerA, sessions.customerB, sessions.vendorA, sessions.vendorB, sessions.admin] = await Promise.all([
+    signUp("Customer A"),
+    signUp("Customer B"),
+    accountWithRoles(["customer", "vendor"], "ven_a"),
+    accountWithRoles(["customer", "vendor"], "ven_b"),
+    accountWithRoles(["customer", "admin"]),
+  ]);
+  await profileOf(sessions.customerA);
+  await profileOf(sessions.customerB);
+});
+
+function call(method: string, path: string, actor: ActorName, hasBody: boolean) {
+  const token = actor === "anonymous" ? undefined : sessions[actor].accessToken;
+  return api(method, path, { token, ip: freshIp(), body: hasBody ? {} : undefined });
+}
+
+const routes = PUBLIC_API.flatMap(({ routes }) =>
+  routes.map((route) => ({ method: route.method.toUpperCase(), path: route.path, access: route["x-access"], hasBody: Boolean(route.request?.body) })),
+).concat(GATEWAY_ROUTES.map((route) => ({ ...route, access: "anonymous" as const, hasBody: false })));
+
+describe.each(routes)("$method $path ($access)", ({ method, path, access, hasBody }) => {
+  it.each(ACTORS)("as %s", async (actor) => {
+    const concrete = path.replace("{id}", "id_that_does_not_exist");
+    const res = await call(method, concrete, actor, hasBody);
+    const expected = EXPECTED[access][actor];
+    if (expected === "allow") {
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    } else {
+      expect(res.status).toBe(expected);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+  });
+
+  if (path.includes("{id}")) {
+    it("hides the owner's record from the other account of the same kind (404)", async () => {
+      const fixture = OWNED_RECORDS[path];
+      expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();
+      const [owner, other] = access === "vendor" ? (["vendorA", "vendorB"] as const) : (["customerA", "customerB"] as const);
+      const id = await fixture!(sessions[owner]);
+      const concrete = path.replace("{id}", id);
+      expect((await call(method, concrete, other, hasBody)).status).toBe(404);
+      expect((await call(method, concrete, owner, hasBody)).status).not.toBe(404);
+    });
+  }
+});
