@@ -32,6 +32,6 @@ export async function bundledWorker(name: string, bindings: Record<string, strin
     modules: true,
     scriptPath: `${outdir}/index.js`,
     rootPath: outdir,
-    bindings: { ...options.bindings, ...bindings },
+    bindings: Object.assign({}, options.bindings, bindings),
   };
 }

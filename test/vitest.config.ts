@@ -27,7 +27,8 @@ export default defineConfig(async () => {
     test: {
       name: "system",
       root: path("."),
-      include: ["**/*.test.ts"],
+      silent: "passed-only" as const,
+    include: ["**/*.test.ts"],
       setupFiles: ["./setup.ts"],
       testTimeout: 30_000,
     },

@@ -17,6 +17,7 @@ export default defineConfig(async () => ({
   test: {
     name: "auth",
     root: fileURLToPath(new URL(".", import.meta.url)),
+    silent: "passed-only" as const,
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
   },

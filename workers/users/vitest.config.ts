@@ -15,6 +15,7 @@ export default defineConfig(async () => ({
   test: {
     name: "users",
     root: fileURLToPath(new URL(".", import.meta.url)),
+    silent: "passed-only" as const,
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
   },
