@@ -1,6 +1,8 @@
+import type { JWK } from "jose";
+
 /** RPC methods each Worker offers to the others over service bindings. */
 export interface AuthRpc {
-  jwks(): Promise<{ keys: JsonWebKey[] }>;
+  jwks(): Promise<{ keys: JWK[] }>;
   rotateSigningKey(): Promise<{ kid: string }>;
 }
 

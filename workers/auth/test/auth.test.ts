@@ -73,7 +73,7 @@ describe("login and tokens", () => {
     const { email, password, id } = await registered();
     const tokens = await login(email, password);
     const jwks = await worker.jwks();
-    const { payload, protectedHeader } = await jwtVerify(tokens.accessToken, createLocalJWKSet({ keys: jwks.keys as never }), {
+    const { payload, protectedHeader } = await jwtVerify(tokens.accessToken, createLocalJWKSet(jwks), {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       algorithms: ["ES256"],
@@ -146,7 +146,7 @@ describe("signing keys", () => {
     expect(newKid).not.toBe(oldKid);
     const after = await login(email, password);
     expect(decodeProtectedHeader(after.accessToken).kid).toBe(newKid);
-    const kids = (await worker.jwks()).keys.map((k) => (k as { kid: string }).kid);
+    const kids = (await worker.jwks()).keys.map((k) => k.kid);
     expect(kids).toEqual(expect.arrayContaining([oldKid, newKid]));
   });
 });

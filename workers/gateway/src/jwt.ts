@@ -11,7 +11,7 @@ let keySet: { get: JWTVerifyGetKey; fetchedAt: number } | undefined;
 async function loadKeySet(env: Env, force: boolean): Promise<JWTVerifyGetKey> {
   if (keySet && !force && Date.now() - keySet.fetchedAt < JWKS_TTL_MS) return keySet.get;
   const jwks = await authService(env.AUTH).jwks();
-  keySet = { get: createLocalJWKSet({ keys: jwks.keys as Parameters<typeof createLocalJWKSet>[0]["keys"] }), fetchedAt: Date.now() };
+  keySet = { get: createLocalJWKSet(jwks), fetchedAt: Date.now() };
   return keySet.get;
 }
 

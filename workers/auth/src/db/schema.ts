@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { JWK } from "jose";
 import type { Role } from "../../../../lib/contracts/actor.ts";
 
 export { outbox } from "../../../../lib/outbox/schema.ts";
@@ -35,7 +36,7 @@ export const refreshTokens = sqliteTable(
 export const signingKeys = sqliteTable("signing_keys", {
   kid: text("kid").primaryKey(),
   alg: text("alg").notNull(),
-  publicJwk: text("public_jwk", { mode: "json" }).$type<JsonWebKey>().notNull(),
+  publicJwk: text("public_jwk", { mode: "json" }).$type<JWK>().notNull(),
   privateJwkSealed: text("private_jwk_sealed").notNull(),
   createdAt: integer("created_at").notNull(),
   retiredAt: integer("retired_at"),

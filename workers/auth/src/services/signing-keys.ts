@@ -34,7 +34,7 @@ async function createKey(db: DrizzleD1Database, secret: string): Promise<ActiveK
   await db.insert(signingKeys).values({
     kid,
     alg: ALG,
-    publicJwk: { ...publicJwk, kid, alg: ALG, use: "sig" } as JsonWebKey,
+    publicJwk: { ...publicJwk, kid, alg: ALG, use: "sig" },
     privateJwkSealed: sealed,
     createdAt: Date.now(),
   });
@@ -51,7 +51,7 @@ export async function rotateKey(db: DrizzleD1Database, secret: string): Promise<
 }
 
 /** Public keys of every key whose tokens may still be valid. */
-export async function publishedKeys(db: DrizzleD1Database, accessTokenTtlSeconds: number): Promise<{ keys: JsonWebKey[] }> {
+export async function publishedKeys(db: DrizzleD1Database, accessTokenTtlSeconds: number): Promise<{ keys: JWK[] }> {
   const stillValidAfter = Date.now() - (accessTokenTtlSeconds + 60) * 1000;
   const rows = await db
     .select({ publicJwk: signingKeys.publicJwk })
