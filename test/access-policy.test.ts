@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "../lib/contracts/access.ts";
 import { PUBLIC_API } from "../lib/contracts/api/index.ts";
 import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
-import { type Session, accountWithRoles, api, freshIp, profileOf, signUp } from "./helpers.ts";
+import { type Session, adminSession, api, freshIp, profileOf, signUp, vendorSession } from "./helpers.ts";
 
 type ActorName = "anonymous" | "customerA" | "customerB" | "vendorA" | "vendorB" | "admin";
 const ACTORS: ActorName[] = ["anonymous", "customerA", "customerB", "vendorA", "vendorB", "admin"];
@@ -16,11 +16,17 @@ const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
 };
 
 /**
- * A record owned by customer A (or vendor A) for each route with an `{id}`:
- * the other customer (or vendor) must get 404 there. A new route with an id
- * fails this suite until it adds its fixture here.
+ * A record owned by customer A (or vendor A) for each customer or vendor route
+ * with a path parameter: the other customer (or vendor) must get 404 there. A new
+ * such route fails this suite until it adds its fixture here.
  */
 const OWNED_RECORDS: Record<string, (owner: Session) => Promise<string>> = {
+  "/api/v1/vendor/staff/{userId}": async (owner) => {
+    const hire = await signUp("Hire");
+    await profileOf(hire);
+    const res = await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } });
+    return (await res.json<{ userId: string }>()).userId;
+  },
   "/api/v1/me/addresses/{id}": async (owner) => {
     const res = await api("POST", "/api/v1/me/addresses", {
       token: owner.accessToken,
@@ -33,12 +39,12 @@ const OWNED_RECORDS: Record<string, (owner: Session) => Promise<string>> = {
 const sessions = {} as Record<Exclude<ActorName, "anonymous">, Session>;
 
 beforeAll(async () => {
-  [sessions.customerA, sessions.customerB, sessions.vendorA, sessions.vendorB, sessions.admin] = await Promise.all([
+  sessions.admin = await adminSession();
+  [sessions.customerA, sessions.customerB, sessions.vendorA, sessions.vendorB] = await Promise.all([
     signUp("Customer A"),
     signUp("Customer B"),
-    accountWithRoles(["customer", "vendor"], "ven_a"),
-    accountWithRoles(["customer", "vendor"], "ven_b"),
-    accountWithRoles(["customer", "admin"]),
+    vendorSession(sessions.admin, "Vendor A"),
+    vendorSession(sessions.admin, "Vendor B"),
   ]);
   await profileOf(sessions.customerA);
   await profileOf(sessions.customerB);
@@ -55,7 +61,7 @@ const routes = PUBLIC_API.flatMap(({ routes }) =>
 
 describe.each(routes)("$method $path ($access)", ({ method, path, access, hasBody }) => {
   it.each(ACTORS)("as %s", async (actor) => {
-    const concrete = path.replace("{id}", "id_that_does_not_exist");
+    const concrete = path.replace(/\{\w+\}/g, "id_that_does_not_exist");
     const res = await call(method, concrete, actor, hasBody);
     const expected = EXPECTED[access][actor];
     if (expected === "allow") {
@@ -67,13 +73,14 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, hasBod
     }
   });
 
-  if (path.includes("{id}")) {
+  const param = path.match(/\{\w+\}/)?.[0];
+  if (param && (access === "customer" || access === "vendor")) {
     it("hides the owner's record from the other account of the same kind (404)", async () => {
       const fixture = OWNED_RECORDS[path];
       expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();
       const [owner, other] = access === "vendor" ? (["vendorA", "vendorB"] as const) : (["customerA", "customerB"] as const);
       const id = await fixture!(sessions[owner]);
-      const concrete = path.replace("{id}", id);
+      const concrete = path.replace(param, id);
       expect((await call(method, concrete, other, hasBody)).status).toBe(404);
       expect((await call(method, concrete, owner, hasBody)).status).not.toBe(404);
     });

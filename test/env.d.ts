@@ -5,6 +5,8 @@ declare global {
     interface Env {
       AUTH_DB: D1Database;
       USERS_DB: D1Database;
+      VENDORS_DB: D1Database;
+      VENDORS_MIGRATIONS: D1Migration[];
       AUTH_MIGRATIONS: D1Migration[];
       USERS_MIGRATIONS: D1Migration[];
       KEY_ENCRYPTION_SECRET: string;

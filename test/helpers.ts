@@ -60,19 +60,29 @@ export async function signUp(name = "Shopper"): Promise<Session> {
   return login(email);
 }
 
-/**
- * An account with roles the public API cannot grant (vendor staff, admin),
- * arranged straight in auth's database, then signed in through the gateway.
- */
-export async function accountWithRoles(roles: string[], vendorId?: string): Promise<Session> {
-  const email = uniqueEmail(roles.at(-1));
+/** An admin: a role the public API never grants, so it is written straight into auth's database, then signed in. */
+export async function adminSession(): Promise<Session> {
+  const email = uniqueEmail("admin");
   const now = new Date().toISOString();
   await env.AUTH_DB.prepare(
-    "INSERT INTO users (id, email, name, password_hash, roles, vendor_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO users (id, email, name, password_hash, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(newId("user"), email, "Staff", hashPassword(PASSWORD), JSON.stringify(roles), vendorId ?? null, now, now)
+    .bind(newId("user"), email, "Admin", hashPassword(PASSWORD), JSON.stringify(["customer", "admin"]), now, now)
     .run();
   return login(email);
+}
+
+/** A user who applied to sell, was approved by the admin, and signed in again: the token now carries the vendor. */
+export async function vendorSession(admin: Session, name = "Store"): Promise<Session & { vendorId: string }> {
+  const owner = await signUp(name);
+  await profileOf(owner);
+  const slug = `store-${crypto.randomUUID().slice(0, 8)}`;
+  const applied = await api("POST", "/api/v1/vendors", { token: owner.accessToken, body: { name, slug, description: "Things." } });
+  if (applied.status !== 201) throw new Error(`apply failed: ${applied.status} ${await applied.text()}`);
+  const { id: vendorId } = await applied.json<{ id: string }>();
+  const approved = await api("POST", `/api/v1/admin/vendors/${vendorId}/approve`, { token: admin.accessToken, body: {} });
+  if (approved.status !== 200) throw new Error(`approve failed: ${approved.status} ${await approved.text()}`);
+  return { ...(await login(owner.email)), vendorId };
 }
 
 /** Waits for the user.registered event to reach users and the profile to exist. */

@@ -7,6 +7,12 @@ export const ID_PREFIXES = {
   refreshToken: "rtk",
   tokenFamily: "fam",
   event: "evt",
+  vendor: "ven",
+  category: "cat",
+  product: "prd",
+  sku: "sku",
+  image: "img",
+  hold: "hld",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

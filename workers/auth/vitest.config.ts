@@ -7,6 +7,15 @@ export default defineConfig(async () => ({
     cloudflareTest({
       wrangler: { configPath: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) },
       miniflare: {
+        // auth asks vendors for memberships when it issues tokens; here nobody belongs to a vendor.
+        workers: [
+          {
+            name: "vendors",
+            modules: true,
+            script: `import { WorkerEntrypoint } from "cloudflare:workers";
+              export default class extends WorkerEntrypoint { membership() { return null; } }`,
+          },
+        ],
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("../../migrations/auth", import.meta.url))),
           KEY_ENCRYPTION_SECRET: crypto.randomUUID(),

@@ -1,6 +1,7 @@
 import { authRoutes } from "./auth.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
+import { vendorsRoutes } from "./vendors.ts";
 
 /**
  * Every public route and the Worker that serves it: the gateway's routing table,
@@ -10,4 +11,5 @@ import { usersRoutes } from "./users.ts";
 export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiRoute[] }> = [
   { service: "AUTH", routes: authRoutes },
   { service: "USERS", routes: usersRoutes },
+  { service: "VENDORS", routes: vendorsRoutes },
 ];

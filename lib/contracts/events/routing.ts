@@ -1,4 +1,5 @@
 import { UserRegistered } from "./auth.ts";
+import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "./vendors.ts";
 
 /**
  * Which inbox queues receive each event type. Cloudflare Queues allow one
@@ -7,9 +8,12 @@ import { UserRegistered } from "./auth.ts";
  */
 export const EVENT_ROUTES = {
   [UserRegistered.type]: ["INBOX_USERS"],
+  [VendorApproved.type]: ["INBOX_CATALOG"],
+  [VendorSuspended.type]: ["INBOX_CATALOG"],
+  [VendorProfileUpdated.type]: ["INBOX_CATALOG"],
 } as const satisfies Record<string, readonly InboxBinding[]>;
 
-export type InboxBinding = "INBOX_USERS";
+export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG";
 
 export function inboxesFor(type: string): readonly InboxBinding[] {
   return (EVENT_ROUTES as Record<string, readonly InboxBinding[]>)[type] ?? [];

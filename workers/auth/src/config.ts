@@ -1,3 +1,5 @@
+import { type VendorsRpc, rpc } from "../../../lib/contracts/rpc.ts";
+import { log } from "../../../lib/http/log.ts";
 import type { TokenConfig } from "./services/tokens.ts";
 
 export function tokenConfig(env: Env): TokenConfig {
@@ -7,5 +9,14 @@ export function tokenConfig(env: Env): TokenConfig {
     accessTtlSeconds: Number(env.ACCESS_TOKEN_TTL_SECONDS),
     refreshTtlSeconds: Number(env.REFRESH_TOKEN_TTL_SECONDS),
     keySecret: env.KEY_ENCRYPTION_SECRET,
+    membership: async (userId) => {
+      try {
+        return await rpc<VendorsRpc>(env.VENDORS).membership(userId);
+      } catch (error) {
+        // Signing in must not depend on vendors being up: the token then lacks the vendor role until the next refresh.
+        log("warn", "auth", { msg: "vendor membership unavailable", userId, error: String(error) });
+        return null;
+      }
+    },
   };
 }

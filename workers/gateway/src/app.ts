@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { PUBLIC_API } from "../../../lib/contracts/api/index.ts";
-import { authService } from "../../../lib/contracts/rpc.ts";
+import { type AuthRpc, rpc } from "../../../lib/contracts/rpc.ts";
 import { observe } from "../../../lib/http/observe.ts";
 import { notFound, onError, problem } from "../../../lib/http/problem.ts";
 import { authorize, requireJson } from "./authorize.ts";
@@ -38,7 +38,7 @@ app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Marketplace API" }));
 app.get("/.well-known/jwks.json", async (c) => {
   c.header("cache-control", "public, max-age=300");
-  return c.json(await authService(c.env.AUTH).jwks());
+  return c.json(await rpc<AuthRpc>(c.env.AUTH).jwks());
 });
 
 // Every public route, from the one table of contracts.

@@ -1,6 +1,6 @@
 import { type JWTVerifyGetKey, createLocalJWKSet, errors, jwtVerify } from "jose";
 import { Actor } from "../../../lib/contracts/actor.ts";
-import { authService } from "../../../lib/contracts/rpc.ts";
+import { type AuthRpc, rpc } from "../../../lib/contracts/rpc.ts";
 
 const JWKS_TTL_MS = 5 * 60_000;
 // An unknown `kid` refetches the JWKS (a key was rotated in), but at most this often.
@@ -10,7 +10,7 @@ let keySet: { get: JWTVerifyGetKey; fetchedAt: number } | undefined;
 
 async function loadKeySet(env: Env, force: boolean): Promise<JWTVerifyGetKey> {
   if (keySet && !force && Date.now() - keySet.fetchedAt < JWKS_TTL_MS) return keySet.get;
-  const jwks = await authService(env.AUTH).jwks();
+  const jwks = await rpc<AuthRpc>(env.AUTH).jwks();
   keySet = { get: createLocalJWKSet(jwks), fetchedAt: Date.now() };
   return keySet.get;
 }

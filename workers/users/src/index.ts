@@ -1,15 +1,25 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
+import type { ProfileSummary, UsersRpc } from "../../../lib/contracts/rpc.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
 import { meRoutes } from "./routes/me.ts";
+import { findProfile } from "./services/profiles.ts";
 
-export default class UsersWorker extends WorkerEntrypoint<Env> {
+export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersRpc {
   override fetch(request: Request): Response | Promise<Response> {
     return meRoutes.fetch(request, this.env, this.ctx);
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     await consumeBatch(batch, drizzle(this.env.DB), [onUserRegistered], "users");
+  }
+
+  profile(userId: string): Promise<ProfileSummary | null> {
+    return findProfile(drizzle(this.env.DB), { id: userId });
+  }
+
+  profileByEmail(email: string): Promise<ProfileSummary | null> {
+    return findProfile(drizzle(this.env.DB), { email: email.toLowerCase() });
   }
 }

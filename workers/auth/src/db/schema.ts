@@ -9,9 +9,8 @@ export const users = sqliteTable("users", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
+  /** Roles granted here (customer, admin); the vendor role comes from the vendors Worker at issue time. */
   roles: text("roles", { mode: "json" }).$type<Role[]>().notNull(),
-  /** Vendor the user is owner or staff of, if any. */
-  vendorId: text("vendor_id"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });

@@ -26,7 +26,6 @@ export async function registerAccount(
     name: input.name,
     passwordHash: hashPassword(input.password),
     roles: ["customer"],
-    vendorId: null,
     createdAt: now,
     updatedAt: now,
   };

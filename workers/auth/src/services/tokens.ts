@@ -1,8 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { SignJWT } from "jose";
+import type { Role } from "../../../../lib/contracts/actor.ts";
 import type { TokenPair } from "../../../../lib/contracts/api/auth.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
+import type { Membership } from "../../../../lib/contracts/rpc.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { refreshTokens, users } from "../db/schema.ts";
 import { ALG, activeKey } from "./signing-keys.ts";
@@ -13,9 +15,11 @@ export interface TokenConfig {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   keySecret: string;
+  /** The vendor the user belongs to (vendors Worker), read at every issue so approval and suspension show up on refresh. */
+  membership: (userId: string) => Promise<Membership | null>;
 }
 
-type Account = Pick<typeof users.$inferSelect, "id" | "roles" | "vendorId">;
+type Account = Pick<typeof users.$inferSelect, "id" | "roles">;
 
 /** A fresh sign-in: a new refresh-token family. */
 export function issueTokens(db: DrizzleD1Database, config: TokenConfig, account: Account): Promise<TokenPair> {
@@ -65,7 +69,10 @@ export function revokeAllOf(db: DrizzleD1Database, userId: string) {
 
 async function issue(db: DrizzleD1Database, config: TokenConfig, account: Account, familyId: string): Promise<TokenPair> {
   const key = await activeKey(db, config.keySecret);
-  const accessToken = await new SignJWT({ roles: account.roles, ...(account.vendorId ? { vid: account.vendorId } : {}) })
+  const membership = await config.membership(account.id);
+  const vendor = membership?.status === "approved" ? membership : null;
+  const roles: Role[] = vendor ? [...account.roles, "vendor"] : account.roles;
+  const accessToken = await new SignJWT({ roles, ...(vendor ? { vid: vendor.vendorId } : {}) })
     .setProtectedHeader({ alg: ALG, kid: key.kid, typ: "at+jwt" })
     .setSubject(account.id)
     .setIssuer(config.issuer)

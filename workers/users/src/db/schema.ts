@@ -3,14 +3,18 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 export { processedEvents } from "../../../../lib/outbox/schema.ts";
 
 /** One profile per account, created from `user.registered`. */
-export const profiles = sqliteTable("profiles", {
-  id: text("id").primaryKey(),
-  email: text("email").notNull(),
-  name: text("name").notNull(),
-  phone: text("phone"),
-  createdAt: text("created_at").notNull(),
-  updatedAt: text("updated_at").notNull(),
-});
+export const profiles = sqliteTable(
+  "profiles",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    phone: text("phone"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("profiles_email_idx").on(t.email)],
+);
 
 export const addresses = sqliteTable(
   "addresses",

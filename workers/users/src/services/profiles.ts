@@ -20,3 +20,9 @@ export async function updateProfile(db: DrizzleD1Database, userId: string, patch
   if (!row) throw new ProblemError(404, "The profile is still being created; retry shortly.", { headers: { "retry-after": "1" } });
   return row;
 }
+
+export async function findProfile(db: DrizzleD1Database, by: { id: string } | { email: string }) {
+  const where = "id" in by ? eq(profiles.id, by.id) : eq(profiles.email, by.email);
+  const [row] = await db.select({ id: profiles.id, email: profiles.email, name: profiles.name }).from(profiles).where(where);
+  return row ?? null;
+}

@@ -1,0 +1,65 @@
+import { drizzle } from "drizzle-orm/d1";
+import type { Context } from "hono";
+import {
+  adminListVendors,
+  applyForVendor,
+  approveVendor,
+  getMyVendor,
+  getMyVendorApplication,
+  getVendorBySlug,
+  patchMyVendor,
+  rejectVendor,
+  suspendVendor,
+} from "../../../../lib/contracts/api/vendors.ts";
+import { type UsersRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { createApp, requireActor } from "../../../../lib/http/app.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { publishPending } from "../../../../lib/outbox/outbox.ts";
+import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
+import * as vendors from "../services/vendors.ts";
+
+/** The vendor id of the calling staff member (from the verified token). */
+export function vendorOf(c: Context): string {
+  const vid = requireActor(c).vid;
+  if (!vid) throw new ProblemError(403, "This route is for vendor accounts.");
+  return vid;
+}
+
+/** Runs a write that stages events: arm the outbox relay first, publish after commit. */
+export async function withOutbox<T>(c: Context<{ Bindings: Env }>, write: () => Promise<T>): Promise<T> {
+  await armOutboxRelay(c.env.OUTBOX_RELAY);
+  const result = await write();
+  c.executionCtx.waitUntil(publishPending(c.env, drizzle(c.env.DB)));
+  return result;
+}
+
+export const vendorRoutes = createApp<Env>("vendors")
+  .openapi(applyForVendor, async (c) => {
+    const actor = requireActor(c);
+    const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
+    if (!profile) throw new ProblemError(409, "Your profile is still being created; retry shortly.", { headers: { "retry-after": "1" } });
+    const db = drizzle(c.env.DB);
+    const vendor = await vendors.apply(db, actor, profile.email, c.req.valid("json"), Number(c.env.DEFAULT_COMMISSION_BPS));
+    return c.json(vendor, 201);
+  })
+  .openapi(getVendorBySlug, async (c) => c.json(await vendors.publicBySlug(drizzle(c.env.DB), c.req.valid("param").slug), 200))
+  .openapi(getMyVendorApplication, async (c) => c.json(vendors.toVendor(await vendors.ofMember(drizzle(c.env.DB), requireActor(c).sub)), 200))
+  .openapi(getMyVendor, async (c) => c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), vendorOf(c))), 200))
+  .openapi(patchMyVendor, async (c) => {
+    const db = drizzle(c.env.DB);
+    const vendor = await withOutbox(c, () => vendors.updateProfile(db, vendorOf(c), c.req.valid("json"), { traceId: c.get("traceId") }));
+    return c.json(vendor, 200);
+  })
+  .openapi(adminListVendors, async (c) => {
+    const { status, limit, cursor } = c.req.valid("query");
+    return c.json(await vendors.list(drizzle(c.env.DB), status, limit, cursor), 200);
+  })
+  .openapi(approveVendor, (c) => decide(c, "approve", c.req.valid("param").id, c.req.valid("json")))
+  .openapi(rejectVendor, (c) => decide(c, "reject", c.req.valid("param").id, c.req.valid("json")))
+  .openapi(suspendVendor, (c) => decide(c, "suspend", c.req.valid("param").id, c.req.valid("json")));
+
+async function decide(c: Context<{ Bindings: Env }>, decision: "approve" | "reject" | "suspend", id: string, body: { reason?: string; commissionBps?: number }) {
+  const db = drizzle(c.env.DB);
+  const vendor = await withOutbox(c, () => vendors.decide(db, id, decision, body, requireActor(c), { traceId: c.get("traceId") }));
+  return c.json(vendor, 200);
+}
