@@ -1,4 +1,5 @@
 import type { JWK } from "jose";
+import type { HoldResult, ReserveResult } from "../../durable-objects/inventory.ts";
 import type { VendorStatus } from "./api/vendors.ts";
 
 /** RPC methods each Worker offers the others over service bindings. */
@@ -30,6 +31,30 @@ export interface VendorsRpc {
   membership(userId: string): Promise<Membership | null>;
   /** Commission rates of vendors, for checkout and payouts. */
   vendor(vendorId: string): Promise<{ id: string; name: string; status: VendorStatus; commissionBps: number } | null>;
+}
+
+export type QuoteLine =
+  | { sku: string; qty: number; status: "unknown_sku" }
+  | {
+      sku: string;
+      qty: number;
+      status: "ok" | "not_on_sale" | "insufficient_stock";
+      productId: string;
+      vendorId: string;
+      title: string;
+      attributes: Record<string, string>;
+      unitPrice: number;
+      currency: string;
+      available: number;
+    };
+
+export interface CatalogRpc {
+  /** Prices and live availability, for carts and checkout. */
+  quote(lines: { sku: string; qty: number }[]): Promise<QuoteLine[]>;
+  /** Inventory holds of one SKU, idempotent by holdId (see durable-objects/inventory.ts). */
+  reserve(sku: string, holdId: string, qty: number, ttlSeconds: number): Promise<ReserveResult>;
+  commit(sku: string, holdId: string): Promise<HoldResult>;
+  release(sku: string, holdId: string): Promise<HoldResult>;
 }
 
 /**

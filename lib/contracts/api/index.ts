@@ -1,4 +1,5 @@
 import { authRoutes } from "./auth.ts";
+import { catalogRoutes } from "./catalog.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorsRoutes } from "./vendors.ts";
@@ -12,4 +13,5 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiR
   { service: "AUTH", routes: authRoutes },
   { service: "USERS", routes: usersRoutes },
   { service: "VENDORS", routes: vendorsRoutes },
+  { service: "CATALOG", routes: catalogRoutes },
 ];

@@ -3,12 +3,16 @@ import type { Access } from "../access.ts";
 import { Problem } from "../../http/problem.ts";
 
 /** Names of the service bindings the gateway forwards to. */
-export type Service = "AUTH" | "USERS" | "VENDORS";
+export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG";
 
 type ApiRouteConfig<P extends string> = Omit<RouteConfig, "path"> & {
   path: P;
   /** Who may call the route: the gateway enforces it and the policy matrix test checks it. */
   "x-access": Access;
+  /** Anonymous GETs the gateway may cache at the edge, and for how long: the bound on staleness. */
+  "x-cache-seconds"?: number;
+  /** A larger body limit than the gateway's default (uploads). */
+  "x-max-body-bytes"?: number;
 };
 
 /**
@@ -25,7 +29,7 @@ export function apiRoute<P extends string, R extends ApiRouteConfig<P>>(config: 
   });
 }
 
-export type ApiRoute = ReturnType<typeof createRoute> & { "x-access": Access };
+export type ApiRoute = ReturnType<typeof createRoute> & { "x-access": Access; "x-cache-seconds"?: number; "x-max-body-bytes"?: number };
 
 function problemResponses(access: Access) {
   const problemContent = { content: { "application/problem+json": { schema: Problem } } };

@@ -1,14 +1,14 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import type { AuthRpc } from "../../../lib/contracts/rpc.ts";
-import { authRoutes } from "./routes/auth.ts";
+import { app } from "./app.ts";
 import { publishedKeys, rotateKey } from "./services/signing-keys.ts";
 
 export { OutboxRelay } from "../../../lib/outbox/relay.ts";
 
 export default class AuthWorker extends WorkerEntrypoint<Env> implements AuthRpc {
   override fetch(request: Request): Response | Promise<Response> {
-    return authRoutes.fetch(request, this.env, this.ctx);
+    return app.fetch(request, this.env, this.ctx);
   }
 
   /** The public keys the gateway verifies access tokens with. */

@@ -1,12 +1,13 @@
 import { Scalar } from "@scalar/hono-api-reference";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { PUBLIC_API } from "../../../lib/contracts/api/index.ts";
 import { type AuthRpc, rpc } from "../../../lib/contracts/rpc.ts";
 import { observe } from "../../../lib/http/observe.ts";
 import { notFound, onError, problem } from "../../../lib/http/problem.ts";
-import { authorize, requireJson } from "./authorize.ts";
+import { authorize, requireContentType } from "./authorize.ts";
+import { edgeCache } from "./edge-cache.ts";
 import { forward } from "./forward.ts";
 import { openApiDocument } from "./openapi.ts";
 import { EXACT_LIMITS, coarseLimit, exactLimit } from "./rate-limits.ts";
@@ -25,12 +26,14 @@ app.use((c, next) =>
   })(c, next),
 );
 app.use(coarseLimit);
-app.use((c, next) =>
-  bodyLimit({
-    maxSize: Number(c.env.MAX_BODY_BYTES),
-    onError: (c) => problem(c, 413, `The body is larger than ${c.env.MAX_BODY_BYTES} bytes.`),
-  })(c, next),
-);
+
+/** The body limit: the gateway's default, or a route's own (uploads). */
+function limitBody(routeMax?: number): MiddlewareHandler<{ Bindings: Env }> {
+  return (c, next) => {
+    const maxSize = routeMax ?? Number(c.env.MAX_BODY_BYTES);
+    return bodyLimit({ maxSize, onError: (c) => problem(c, 413, `The body is larger than ${maxSize} bytes.`) })(c, next);
+  };
+}
 
 // Served by the gateway itself; all anonymous.
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -47,12 +50,16 @@ for (const { service, routes } of PUBLIC_API) {
     const method = route.method.toUpperCase();
     const path = route.getRoutingPath();
     const rules = EXACT_LIMITS[`${method} ${path}`] ?? [];
+    const bodyTypes = Object.keys(route.request?.body?.content ?? {});
+    const cacheSeconds = route["x-cache-seconds"];
     app.on(
       method,
       path,
+      limitBody(route["x-max-body-bytes"]),
       authorize(route["x-access"]),
-      ...(route.request?.body ? [requireJson] : []),
+      ...(bodyTypes.length ? [requireContentType(bodyTypes)] : []),
       ...(rules.length ? [exactLimit(rules)] : []),
+      ...(cacheSeconds ? [edgeCache(cacheSeconds)] : []),
       (c) => forward(c, service),
     );
   }

@@ -29,11 +29,13 @@ export function authorize(access: Access): MiddlewareHandler<{ Bindings: Env }> 
   };
 }
 
-/** Routes with a JSON body accept nothing else. */
-export const requireJson: MiddlewareHandler = async (c, next) => {
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    return problem(c, 415, "Send the body as application/json.", { headers: { accept: "application/json" } });
-  }
-  await next();
-};
+/** A route with a body accepts only the media types its contract lists (JSON for most). */
+export function requireContentType(types: string[]): MiddlewareHandler {
+  return async (c, next) => {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!types.includes(type)) {
+      return problem(c, 415, `Send the body as ${types.join(" or ")}.`, { headers: { accept: types.join(", ") } });
+    }
+    await next();
+  };
+}

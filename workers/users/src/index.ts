@@ -3,12 +3,12 @@ import { drizzle } from "drizzle-orm/d1";
 import type { ProfileSummary, UsersRpc } from "../../../lib/contracts/rpc.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
-import { meRoutes } from "./routes/me.ts";
+import { app } from "./app.ts";
 import { findProfile } from "./services/profiles.ts";
 
 export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersRpc {
   override fetch(request: Request): Response | Promise<Response> {
-    return meRoutes.fetch(request, this.env, this.ctx);
+    return app.fetch(request, this.env, this.ctx);
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {

@@ -1,13 +1,13 @@
 import { drizzle } from "drizzle-orm/d1";
 import { changePassword, login, logout, refresh, register } from "../../../../lib/contracts/api/auth.ts";
-import { createApp, requireActor } from "../../../../lib/http/app.ts";
+import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
 import { publishPending } from "../../../../lib/outbox/outbox.ts";
 import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
 import { tokenConfig } from "../config.ts";
 import * as accounts from "../services/accounts.ts";
 import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services/tokens.ts";
 
-export const authRoutes = createApp<Env>("auth")
+export const authRoutes = createRoutes<Env>()
   .openapi(register, async (c) => {
     const db = drizzle(c.env.DB);
     await armOutboxRelay(c.env.OUTBOX_RELAY);

@@ -1,11 +1,11 @@
 import { drizzle } from "drizzle-orm/d1";
 import { createAddress, deleteAddress, getMe, listAddresses, patchAddress, patchMe } from "../../../../lib/contracts/api/users.ts";
-import { createApp, requireActor } from "../../../../lib/http/app.ts";
+import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
 import * as addresses from "../services/addresses.ts";
 import { getProfile, updateProfile } from "../services/profiles.ts";
 
 /** Everything under /me is the caller's own: every query is scoped by the actor. */
-export const meRoutes = createApp<Env>("users")
+export const meRoutes = createRoutes<Env>()
   .openapi(getMe, async (c) => c.json(await getProfile(drizzle(c.env.DB), requireActor(c).sub), 200))
   .openapi(patchMe, async (c) => c.json(await updateProfile(drizzle(c.env.DB), requireActor(c).sub, c.req.valid("json")), 200))
   .openapi(listAddresses, async (c) => {

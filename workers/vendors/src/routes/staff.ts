@@ -1,16 +1,15 @@
 import { drizzle } from "drizzle-orm/d1";
 import { addStaff, listStaff, removeStaff } from "../../../../lib/contracts/api/vendors.ts";
 import { type UsersRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { createApp, requireActor } from "../../../../lib/http/app.ts";
+import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import * as staff from "../services/staff.ts";
-import { vendorOf } from "./vendors.ts";
 
-export const staffRoutes = createApp<Env>("vendors")
-  .openapi(listStaff, async (c) => c.json({ items: await staff.list(drizzle(c.env.DB), vendorOf(c)) }, 200))
+export const staffRoutes = createRoutes<Env>()
+  .openapi(listStaff, async (c) => c.json({ items: await staff.list(drizzle(c.env.DB), requireVendor(c)) }, 200))
   .openapi(addStaff, async (c) => {
     const db = drizzle(c.env.DB);
-    const vendorId = vendorOf(c);
+    const vendorId = requireVendor(c);
     await staff.requireOwner(db, vendorId, requireActor(c).sub);
     const user = await rpc<UsersRpc>(c.env.USERS).profileByEmail(c.req.valid("json").email);
     if (!user) throw new ProblemError(404, "No account with that email.");
@@ -18,7 +17,7 @@ export const staffRoutes = createApp<Env>("vendors")
   })
   .openapi(removeStaff, async (c) => {
     const db = drizzle(c.env.DB);
-    const vendorId = vendorOf(c);
+    const vendorId = requireVendor(c);
     await staff.requireOwner(db, vendorId, requireActor(c).sub);
     await staff.remove(db, vendorId, c.req.valid("param").userId);
     return c.body(null, 204);

@@ -12,18 +12,11 @@ import {
   suspendVendor,
 } from "../../../../lib/contracts/api/vendors.ts";
 import { type UsersRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { createApp, requireActor } from "../../../../lib/http/app.ts";
+import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { publishPending } from "../../../../lib/outbox/outbox.ts";
 import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
 import * as vendors from "../services/vendors.ts";
-
-/** The vendor id of the calling staff member (from the verified token). */
-export function vendorOf(c: Context): string {
-  const vid = requireActor(c).vid;
-  if (!vid) throw new ProblemError(403, "This route is for vendor accounts.");
-  return vid;
-}
 
 /** Runs a write that stages events: arm the outbox relay first, publish after commit. */
 export async function withOutbox<T>(c: Context<{ Bindings: Env }>, write: () => Promise<T>): Promise<T> {
@@ -33,7 +26,7 @@ export async function withOutbox<T>(c: Context<{ Bindings: Env }>, write: () => 
   return result;
 }
 
-export const vendorRoutes = createApp<Env>("vendors")
+export const vendorRoutes = createRoutes<Env>()
   .openapi(applyForVendor, async (c) => {
     const actor = requireActor(c);
     const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
@@ -44,10 +37,10 @@ export const vendorRoutes = createApp<Env>("vendors")
   })
   .openapi(getVendorBySlug, async (c) => c.json(await vendors.publicBySlug(drizzle(c.env.DB), c.req.valid("param").slug), 200))
   .openapi(getMyVendorApplication, async (c) => c.json(vendors.toVendor(await vendors.ofMember(drizzle(c.env.DB), requireActor(c).sub)), 200))
-  .openapi(getMyVendor, async (c) => c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), vendorOf(c))), 200))
+  .openapi(getMyVendor, async (c) => c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), requireVendor(c))), 200))
   .openapi(patchMyVendor, async (c) => {
     const db = drizzle(c.env.DB);
-    const vendor = await withOutbox(c, () => vendors.updateProfile(db, vendorOf(c), c.req.valid("json"), { traceId: c.get("traceId") }));
+    const vendor = await withOutbox(c, () => vendors.updateProfile(db, requireVendor(c), c.req.valid("json"), { traceId: c.get("traceId") }));
     return c.json(vendor, 200);
   })
   .openapi(adminListVendors, async (c) => {

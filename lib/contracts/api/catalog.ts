@@ -1,0 +1,286 @@
+import { z } from "@hono/zod-openapi";
+import { Currency, MinorUnits } from "../money.ts";
+import { Slug } from "./vendors.ts";
+import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+
+export const ProductStatus = z.enum(["draft", "active", "archived"]);
+export type ProductStatus = z.infer<typeof ProductStatus>;
+
+export const Category = z
+  .object({ id: z.string(), slug: z.string(), name: z.string(), parentId: z.string().nullable(), path: z.string() })
+  .openapi("Category");
+export type Category = z.infer<typeof Category>;
+
+const Attributes = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]{0,30}$/), z.string().trim().min(1).max(60))
+  .refine((attrs) => Object.keys(attrs).length <= 10, "At most 10 attributes.");
+
+export const Variant = z
+  .object({
+    sku: z.string(),
+    price: z.number().int(),
+    currency: z.string(),
+    attributes: z.record(z.string(), z.string()),
+    weightGrams: z.number().int(),
+    available: z.number().int(),
+  })
+  .openapi("Variant");
+export type Variant = z.infer<typeof Variant>;
+
+export const ProductSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    vendorId: z.string(),
+    categoryId: z.string(),
+    price: z.number().int().openapi({ description: "Lowest variant price, minor units" }),
+    currency: z.string(),
+    rating: z.number(),
+    ratingCount: z.number().int(),
+    inStock: z.boolean(),
+    imageUrl: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("ProductSummary");
+export type ProductSummary = z.infer<typeof ProductSummary>;
+
+export const ProductDetail = ProductSummary.extend({
+  description: z.string(),
+  tags: z.array(z.string()),
+  status: ProductStatus,
+  images: z.array(z.object({ id: z.string(), url: z.string(), contentType: z.string() })),
+  variants: z.array(Variant),
+  updatedAt: z.string(),
+}).openapi("ProductDetail");
+export type ProductDetail = z.infer<typeof ProductDetail>;
+
+const VariantInput = z.strictObject({
+  price: MinorUnits,
+  attributes: Attributes.default({}),
+  weightGrams: z.number().int().min(0).max(1_000_000).default(0),
+});
+
+const Tags = z.array(z.string().trim().toLowerCase().min(1).max(30)).max(20);
+
+export const ProductInput = z
+  .strictObject({
+    title: z.string().trim().min(3).max(140),
+    description: z.string().trim().max(5000).default(""),
+    tags: Tags.default([]),
+    categoryId: z.string().min(1).max(64),
+    currency: Currency,
+    variants: z.array(VariantInput).min(1).max(50),
+  })
+  .openapi("ProductInput");
+export type ProductInput = z.infer<typeof ProductInput>;
+
+/** Status, vendor and ratings are not here: they change through their own routes only. */
+export const ProductPatch = z
+  .strictObject({
+    title: z.string().trim().min(3).max(140).optional(),
+    description: z.string().trim().max(5000).optional(),
+    tags: Tags.optional(),
+    categoryId: z.string().min(1).max(64).optional(),
+    /** With a sku: edit that variant. Without: add a variant. */
+    variants: z.array(VariantInput.extend({ sku: z.string().max(64).optional() })).max(50).optional(),
+  })
+  .openapi("ProductPatch");
+export type ProductPatch = z.infer<typeof ProductPatch>;
+
+export const Sort = z.enum(["relevance", "price_asc", "price_desc", "newest", "rating"]);
+export type Sort = z.infer<typeof Sort>;
+
+const boolish = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const ProductQuery = PageQuery.extend({
+  q: z.string().trim().max(200).optional(),
+  category: z.string().max(64).optional().openapi({ description: "Category slug; includes its subcategories" }),
+  vendor: z.string().max(64).optional().openapi({ description: "Vendor id" }),
+  minPrice: z.coerce.number().int().min(0).optional(),
+  maxPrice: z.coerce.number().int().min(0).optional(),
+  minRating: z.coerce.number().min(0).max(5).optional(),
+  inStock: boolish.optional(),
+  attributes: z
+    .string()
+    .max(300)
+    .regex(/^[a-z][a-z0-9_]*:[^,]+(,[a-z][a-z0-9_]*:[^,]+)*$/, "Use name:value pairs separated by commas, such as color:red,size:m.")
+    .optional(),
+  sort: Sort.optional().openapi({ description: "Defaults to relevance with q, newest without" }),
+});
+export type ProductQuery = z.infer<typeof ProductQuery>;
+
+export const Facets = z
+  .object({
+    categories: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), count: z.number().int() })),
+    vendors: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
+    prices: z.array(z.object({ min: z.number().int(), max: z.number().int().nullable(), count: z.number().int() })),
+  })
+  .openapi("Facets");
+export type Facets = z.infer<typeof Facets>;
+
+export const StockLevel = z
+  .object({ sku: z.string(), onHand: z.number().int(), held: z.number().int(), available: z.number().int() })
+  .openapi("StockLevel");
+
+const ProductIdParam = IdParam;
+
+export const listCategories = apiRoute({
+  method: "get",
+  path: "/api/v1/categories",
+  "x-access": "anonymous",
+  "x-cache-seconds": 30,
+  summary: "The category tree, as a flat list with parent ids and paths",
+  responses: { 200: jsonResponse(z.object({ items: z.array(Category) }), "All categories") },
+});
+
+export const createCategory = apiRoute({
+  method: "post",
+  path: "/api/v1/admin/categories",
+  "x-access": "admin",
+  summary: "Add a category",
+  request: jsonBody(z.strictObject({ name: z.string().trim().min(2).max(60), slug: Slug, parentId: z.string().max(64).optional() })),
+  responses: { 201: jsonResponse(Category, "The category"), 404: { description: "No such parent" }, 409: { description: "Slug taken" } },
+});
+
+export const searchProducts = apiRoute({
+  method: "get",
+  path: "/api/v1/products",
+  "x-access": "anonymous",
+  "x-cache-seconds": 30,
+  summary: "Search and browse: full text, filters, sorting, facets, cursor pagination",
+  request: { query: ProductQuery },
+  responses: { 200: jsonResponse(Page(ProductSummary).extend({ facets: Facets }), "A page of products and the facets of the whole result") },
+});
+
+export const getProduct = apiRoute({
+  method: "get",
+  path: "/api/v1/products/{id}",
+  "x-access": "anonymous",
+  "x-cache-seconds": 30,
+  summary: "A product page with its variants and live availability",
+  request: { params: ProductIdParam },
+  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "No such product on sale" } },
+});
+
+export const getImage = apiRoute({
+  method: "get",
+  path: "/api/v1/images/{id}",
+  "x-access": "anonymous",
+  summary: "A product image",
+  request: { params: IdParam },
+  responses: { 200: { description: "The image bytes" }, 404: { description: "No such image" } },
+});
+
+export const listVendorProducts = apiRoute({
+  method: "get",
+  path: "/api/v1/vendor/products",
+  "x-access": "vendor",
+  summary: "The store's products in every status, newest first",
+  request: { query: PageQuery.extend({ status: ProductStatus.optional() }) },
+  responses: { 200: jsonResponse(Page(ProductDetail), "A page of the store's products") },
+});
+
+export const createProduct = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/products",
+  "x-access": "vendor",
+  summary: "Create a draft product with its variants (each variant is a SKU)",
+  request: jsonBody(ProductInput),
+  responses: { 201: jsonResponse(ProductDetail, "The draft"), 422: { description: "No such category" } },
+});
+
+export const getVendorProduct = apiRoute({
+  method: "get",
+  path: "/api/v1/vendor/products/{id}",
+  "x-access": "vendor",
+  summary: "One of the store's products, in any status",
+  request: { params: ProductIdParam },
+  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+});
+
+export const patchProduct = apiRoute({
+  method: "patch",
+  path: "/api/v1/vendor/products/{id}",
+  "x-access": "vendor",
+  summary: "Edit a product and its variants",
+  request: { params: ProductIdParam, ...jsonBody(ProductPatch) },
+  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+});
+
+export const deleteProduct = apiRoute({
+  method: "delete",
+  path: "/api/v1/vendor/products/{id}",
+  "x-access": "vendor",
+  summary: "Delete a draft (published products are archived instead)",
+  request: { params: ProductIdParam },
+  responses: { 204: { description: "Deleted" }, 404: { description: "Not a product of this store" }, 409: { description: "Not a draft" } },
+});
+
+export const publishProduct = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/products/{id}/publish",
+  "x-access": "vendor",
+  summary: "Put a draft or archived product on sale",
+  request: { params: ProductIdParam },
+  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+});
+
+export const archiveProduct = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/products/{id}/archive",
+  "x-access": "vendor",
+  summary: "Take a product off sale",
+  request: { params: ProductIdParam },
+  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+});
+
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+export const uploadImage = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/products/{id}/images",
+  "x-access": "vendor",
+  "x-max-body-bytes": MAX_IMAGE_BYTES,
+  summary: "Upload an image (PNG, JPEG or WebP, up to 2 MiB) as the raw request body",
+  request: {
+    params: ProductIdParam,
+    body: { content: Object.fromEntries(IMAGE_TYPES.map((type) => [type, { schema: z.string().openapi({ format: "binary" }) }])), required: true },
+  },
+  responses: {
+    201: jsonResponse(z.object({ id: z.string(), url: z.string(), contentType: z.string() }), "Stored"),
+    404: { description: "Not a product of this store" },
+    413: { description: "Too large" },
+    415: { description: "Not a PNG, JPEG or WebP image" },
+  },
+});
+
+export const setStock = apiRoute({
+  method: "put",
+  path: "/api/v1/vendor/inventory/{sku}",
+  "x-access": "vendor",
+  summary: "Set a SKU's stock on hand",
+  request: { params: z.object({ sku: z.string().min(1).max(64) }), ...jsonBody(z.strictObject({ onHand: z.number().int().min(0).max(1_000_000) })) },
+  responses: {
+    200: jsonResponse(StockLevel, "The new level"),
+    404: { description: "Not a SKU of this store" },
+    409: { description: "Fewer than the units held by checkouts" },
+  },
+});
+
+export const catalogRoutes = [
+  listCategories,
+  createCategory,
+  searchProducts,
+  getProduct,
+  getImage,
+  listVendorProducts,
+  createProduct,
+  getVendorProduct,
+  patchProduct,
+  deleteProduct,
+  publishProduct,
+  archiveProduct,
+  uploadImage,
+  setStock,
+];

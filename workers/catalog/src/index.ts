@@ -1,0 +1,36 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import type { CatalogRpc, QuoteLine } from "../../../lib/contracts/rpc.ts";
+import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { app } from "./app.ts";
+import { onVendorApproved, onVendorProfileUpdated, onVendorSuspended } from "./consumers/vendor-events.ts";
+import { quote } from "./services/quote.ts";
+import { inventoryOf } from "./services/stock.ts";
+
+export { Inventory } from "../../../durable-objects/inventory.ts";
+
+export default class CatalogWorker extends WorkerEntrypoint<Env> implements CatalogRpc {
+  override fetch(request: Request): Response | Promise<Response> {
+    return app.fetch(request, this.env, this.ctx);
+  }
+
+  override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    await consumeBatch(batch, drizzle(this.env.DB), [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog");
+  }
+
+  quote(lines: { sku: string; qty: number }[]): Promise<QuoteLine[]> {
+    return quote(drizzle(this.env.DB), this.env.INVENTORY, lines);
+  }
+
+  reserve(sku: string, holdId: string, qty: number, ttlSeconds: number) {
+    return inventoryOf(this.env.INVENTORY, sku).reserve(sku, holdId, qty, ttlSeconds);
+  }
+
+  commit(sku: string, holdId: string) {
+    return inventoryOf(this.env.INVENTORY, sku).commit(sku, holdId);
+  }
+
+  release(sku: string, holdId: string) {
+    return inventoryOf(this.env.INVENTORY, sku).release(sku, holdId);
+  }
+}

@@ -1,0 +1,160 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { Facets, ProductQuery, ProductSummary, Sort } from "../../../../lib/contracts/api/catalog.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { categoryBySlug } from "./categories.ts";
+import { imageUrl } from "./products.ts";
+
+/** Upper bounds (minor units) of the price facet's buckets; the last bucket is open. */
+export const PRICE_BUCKETS = [1_000, 2_500, 5_000, 10_000, 25_000];
+
+// bm25 weights of product_search's columns: title, description, tags, vendor name.
+const RANK = sql`bm25(product_search, 10.0, 1.0, 4.0, 2.0)`;
+
+interface Keyset {
+  key: SQL;
+  dir: "asc" | "desc";
+}
+
+const SORTS: Record<Sort, Keyset> = {
+  relevance: { key: sql`hits.rank`, dir: "asc" },
+  price_asc: { key: sql`p.min_price`, dir: "asc" },
+  price_desc: { key: sql`p.min_price`, dir: "desc" },
+  newest: { key: sql`p.id`, dir: "desc" },
+  rating: { key: sql`p.rating_avg`, dir: "desc" },
+};
+
+interface Row {
+  id: string;
+  title: string;
+  vendor_id: string;
+  category_id: string;
+  min_price: number;
+  currency: string;
+  rating_avg: number;
+  rating_count: number;
+  in_stock: number;
+  image_id: string | null;
+  created_at: string;
+  sort_key: number | string;
+}
+
+/** Words of the query as an FTS5 expression: every word must match; the last may be a prefix (search as you type). */
+export function ftsQuery(q: string): string | undefined {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return undefined;
+  return words.map((word, i) => `"${word}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+}
+
+export async function searchProducts(db: DrizzleD1Database, query: ProductQuery) {
+  const match = query.q ? ftsQuery(query.q) : undefined;
+  const sort = SORTS[query.sort === "relevance" && !match ? "newest" : (query.sort ?? (match ? "relevance" : "newest"))];
+  const filters = await filtersOf(db, query);
+  if (!filters) return { items: [], nextCursor: null, facets: { categories: [], vendors: [], prices: [] } };
+
+  const hits = match ? sql`JOIN (SELECT rowid AS doc_id, ${RANK} AS rank FROM product_search WHERE product_search MATCH ${match}) hits ON hits.doc_id = p.doc_id` : sql``;
+  const where = sql.join(filters, sql` AND `);
+  const after = decodeKeysetCursor(query.cursor);
+  const order = sort.dir === "asc" ? sql`ASC` : sql`DESC`;
+  const page = after
+    ? sql` AND (${sort.key} ${sort.dir === "asc" ? sql`>` : sql`<`} ${after.k} OR (${sort.key} = ${after.k} AND p.id ${sort.dir === "asc" ? sql`>` : sql`<`} ${after.id}))`
+    : sql``;
+
+  const [rows, facets] = await Promise.all([
+    db.all<Row>(sql`
+      SELECT p.id, p.title, p.vendor_id, p.category_id, p.min_price, p.currency, p.rating_avg, p.rating_count, p.in_stock, p.created_at,
+        (SELECT i.id FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_id,
+        ${sort.key} AS sort_key
+      FROM products p ${hits}
+      WHERE ${where}${page}
+      ORDER BY ${sort.key} ${order}, p.id ${order}
+      LIMIT ${query.limit + 1}`),
+    facetsOf(db, hits, where),
+  ]);
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  const nextCursor = rows.length > query.limit && last ? encodeKeysetCursor({ k: last.sort_key, id: last.id }) : null;
+  return { items: items.map(toSummary), nextCursor, facets };
+}
+
+/** The filters of a query as SQL conditions; undefined when they can match nothing (an unknown category). */
+async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQL[] | undefined> {
+  const filters: SQL[] = [sql`p.status = 'active'`, sql`p.vendor_id IN (SELECT id FROM vendors WHERE status = 'approved')`];
+  if (query.category) {
+    const category = await categoryBySlug(db, query.category);
+    if (!category) return undefined;
+    filters.push(sql`p.category_path LIKE ${`${category.path}%`}`);
+  }
+  if (query.vendor) filters.push(sql`p.vendor_id = ${query.vendor}`);
+  if (query.minPrice !== undefined) filters.push(sql`p.min_price >= ${query.minPrice}`);
+  if (query.maxPrice !== undefined) filters.push(sql`p.min_price <= ${query.maxPrice}`);
+  if (query.minRating !== undefined) filters.push(sql`p.rating_avg >= ${query.minRating}`);
+  if (query.inStock !== undefined) filters.push(sql`p.in_stock = ${query.inStock ? 1 : 0}`);
+  for (const pair of query.attributes?.split(",") ?? []) {
+    const [name = "", value = ""] = pair.split(":");
+    filters.push(
+      sql`EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND lower(json_extract(v.attributes, ${`$.${name}`})) = ${value.trim().toLowerCase()})`,
+    );
+  }
+  return filters;
+}
+
+async function facetsOf(db: DrizzleD1Database, hits: SQL, where: SQL): Promise<Facets> {
+  const matched = sql`WITH matched AS (SELECT p.category_id, p.vendor_id, p.min_price FROM products p ${hits} WHERE ${where})`;
+  const bucket = sql.raw(
+    `CASE ${PRICE_BUCKETS.map((max, i) => `WHEN min_price < ${max} THEN ${i}`).join(" ")} ELSE ${PRICE_BUCKETS.length} END`,
+  );
+  const [categories, vendors, prices] = await Promise.all([
+    db.all<{ id: string; slug: string; name: string; count: number }>(sql`${matched}
+      SELECT c.id, c.slug, c.name, COUNT(*) AS count FROM matched m JOIN categories c ON c.id = m.category_id
+      GROUP BY c.id ORDER BY count DESC, c.name LIMIT 50`),
+    db.all<{ id: string; name: string; count: number }>(sql`${matched}
+      SELECT v.id, v.name, COUNT(*) AS count FROM matched m JOIN vendors v ON v.id = m.vendor_id
+      GROUP BY v.id ORDER BY count DESC, v.name LIMIT 50`),
+    db.all<{ bucket: number; count: number }>(sql`${matched}
+      SELECT ${bucket} AS bucket, COUNT(*) AS count FROM matched GROUP BY bucket ORDER BY bucket`),
+  ]);
+  return {
+    categories,
+    vendors,
+    prices: prices.map(({ bucket, count }) => ({
+      min: bucket === 0 ? 0 : (PRICE_BUCKETS[bucket - 1] ?? 0),
+      max: PRICE_BUCKETS[bucket] ?? null,
+      count,
+    })),
+  };
+}
+
+function toSummary(row: Row): ProductSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    vendorId: row.vendor_id,
+    categoryId: row.category_id,
+    price: row.min_price,
+    currency: row.currency,
+    rating: row.rating_avg,
+    ratingCount: row.rating_count,
+    inStock: row.in_stock === 1,
+    imageUrl: row.image_id ? imageUrl(row.image_id) : null,
+    createdAt: row.created_at,
+  };
+}
+
+/** Cursors carry the last item's sort key and id, so pages never repeat or skip while the data holds still. */
+function encodeKeysetCursor(cursor: { k: number | string; id: string }): string {
+  return btoa(JSON.stringify(cursor)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeKeysetCursor(cursor: string | undefined): { k: number | string; id: string } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    if (typeof parsed === "object" && parsed && "k" in parsed && "id" in parsed && typeof parsed.id === "string") {
+      if (typeof parsed.k === "number" || typeof parsed.k === "string") return { k: parsed.k, id: parsed.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+}
