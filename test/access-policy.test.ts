@@ -2,7 +2,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "../lib/contracts/access.ts";
 import { PUBLIC_API } from "../lib/contracts/api/index.ts";
 import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
-import { type Session, adminSession, api, freshIp, profileOf, signUp, vendorSession } from "./helpers.ts";
+import {
+  type Session,
+  TINY_PNG,
+  adminSession,
+  api,
+  createCategory,
+  createProduct,
+  freshIp,
+  profileOf,
+  signUp,
+  vendorSession,
+} from "./helpers.ts";
 
 type ActorName = "anonymous" | "customerA" | "customerB" | "vendorA" | "vendorB" | "admin";
 const ACTORS: ActorName[] = ["anonymous", "customerA", "customerB", "vendorA", "vendorB", "admin"];
@@ -20,26 +31,37 @@ const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
  * with a path parameter: the other customer (or vendor) must get 404 there. A new
  * such route fails this suite until it adds its fixture here.
  */
-const OWNED_RECORDS: Record<string, (owner: Session) => Promise<string>> = {
+const productOf = async (owner: Session) => ({ id: (await createProduct(owner, { categoryId })).id });
+const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; body?: unknown }>> = {
   "/api/v1/vendor/staff/{userId}": async (owner) => {
     const hire = await signUp("Hire");
     await profileOf(hire);
     const res = await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } });
-    return (await res.json<{ userId: string }>()).userId;
+    return { id: (await res.json<{ userId: string }>()).userId };
   },
   "/api/v1/me/addresses/{id}": async (owner) => {
     const res = await api("POST", "/api/v1/me/addresses", {
       token: owner.accessToken,
       body: { recipient: "A", line1: "1 Main St", city: "Springfield", postalCode: "62701", country: "US" },
     });
-    return (await res.json<{ id: string }>()).id;
+    return { id: (await res.json<{ id: string }>()).id };
   },
+  "/api/v1/vendor/products/{id}": productOf,
+  "/api/v1/vendor/products/{id}/publish": productOf,
+  "/api/v1/vendor/products/{id}/archive": productOf,
+  "/api/v1/vendor/products/{id}/images": async (owner) => ({ ...(await productOf(owner)), body: TINY_PNG }),
+  "/api/v1/vendor/inventory/{sku}": async (owner) => ({
+    id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
+    body: { onHand: 5 },
+  }),
 };
 
 const sessions = {} as Record<Exclude<ActorName, "anonymous">, Session>;
+let categoryId: string;
 
 beforeAll(async () => {
   sessions.admin = await adminSession();
+  categoryId = await createCategory(sessions.admin, `matrix-${crypto.randomUUID().slice(0, 8)}`);
   [sessions.customerA, sessions.customerB, sessions.vendorA, sessions.vendorB] = await Promise.all([
     signUp("Customer A"),
     signUp("Customer B"),
@@ -50,19 +72,31 @@ beforeAll(async () => {
   await profileOf(sessions.customerB);
 });
 
-function call(method: string, path: string, actor: ActorName, hasBody: boolean) {
+function call(method: string, path: string, actor: ActorName, body: unknown) {
   const token = actor === "anonymous" ? undefined : sessions[actor].accessToken;
-  return api(method, path, { token, ip: freshIp(), body: hasBody ? {} : undefined });
+  const headers: Record<string, string> = body instanceof Uint8Array ? { "content-type": "image/png" } : {};
+  return api(method, path, { token, ip: freshIp(), body, headers });
+}
+
+/** Some body of the route's media type: valid or not, it must never change who is let in. */
+function bodyFor(types: string[]): unknown {
+  if (types.length === 0) return undefined;
+  return types.includes("application/json") ? {} : TINY_PNG;
 }
 
 const routes = PUBLIC_API.flatMap(({ routes }) =>
-  routes.map((route) => ({ method: route.method.toUpperCase(), path: route.path, access: route["x-access"], hasBody: Boolean(route.request?.body) })),
-).concat(GATEWAY_ROUTES.map((route) => ({ ...route, access: "anonymous" as const, hasBody: false })));
+  routes.map((route) => ({
+    method: route.method.toUpperCase(),
+    path: route.path,
+    access: route["x-access"],
+    body: bodyFor(Object.keys(route.request?.body?.content ?? {})),
+  })),
+).concat(GATEWAY_ROUTES.map((route) => ({ ...route, access: "anonymous" as const, body: undefined })));
 
-describe.each(routes)("$method $path ($access)", ({ method, path, access, hasBody }) => {
+describe.each(routes)("$method $path ($access)", ({ method, path, access, body }) => {
   it.each(ACTORS)("as %s", async (actor) => {
     const concrete = path.replace(/\{\w+\}/g, "id_that_does_not_exist");
-    const res = await call(method, concrete, actor, hasBody);
+    const res = await call(method, concrete, actor, body);
     const expected = EXPECTED[access][actor];
     if (expected === "allow") {
       expect([401, 403]).not.toContain(res.status);
@@ -79,10 +113,11 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, hasBod
       const fixture = OWNED_RECORDS[path];
       expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();
       const [owner, other] = access === "vendor" ? (["vendorA", "vendorB"] as const) : (["customerA", "customerB"] as const);
-      const id = await fixture!(sessions[owner]);
-      const concrete = path.replace(param, id);
-      expect((await call(method, concrete, other, hasBody)).status).toBe(404);
-      expect((await call(method, concrete, owner, hasBody)).status).not.toBe(404);
+      const record = await fixture!(sessions[owner]);
+      const concrete = path.replace(param, record.id);
+      const recordBody = record.body ?? body;
+      expect((await call(method, concrete, other, recordBody)).status).toBe(404);
+      expect((await call(method, concrete, owner, recordBody)).status).not.toBe(404);
     });
   }
 });

@@ -6,6 +6,8 @@ declare global {
       AUTH_DB: D1Database;
       USERS_DB: D1Database;
       VENDORS_DB: D1Database;
+      CATALOG_DB: D1Database;
+      CATALOG_MIGRATIONS: D1Migration[];
       VENDORS_MIGRATIONS: D1Migration[];
       AUTH_MIGRATIONS: D1Migration[];
       USERS_MIGRATIONS: D1Migration[];

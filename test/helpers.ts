@@ -24,8 +24,10 @@ export interface CallOptions {
 export function api(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { "cf-connecting-ip": opts.ip ?? "192.0.2.1", ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | Uint8Array | undefined;
+  if (opts.body instanceof Uint8Array) {
+    body = opts.body;
+  } else if (opts.body !== undefined) {
     body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
@@ -110,4 +112,53 @@ export async function authSigningKey() {
 export async function forgeToken(claims: JWTPayload, header: Record<string, unknown> = {}) {
   const { kid, key } = await authSigningKey();
   return new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid, ...header }).sign(key);
+}
+
+/** The smallest valid PNG: one transparent pixel. */
+export const TINY_PNG = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="),
+  (ch) => ch.charCodeAt(0),
+);
+
+export interface ProductOptions {
+  title?: string;
+  description?: string;
+  tags?: string[];
+  categoryId: string;
+  currency?: string;
+  variants?: { price: number; attributes?: Record<string, string> }[];
+}
+
+/** A vendor's product through the API: created, optionally stocked and published. */
+export async function createProduct(vendor: Session, opts: ProductOptions, then: { stock?: number; publish?: boolean } = {}) {
+  const res = await api("POST", "/api/v1/vendor/products", {
+    token: vendor.accessToken,
+    body: {
+      title: opts.title ?? "Plain mug",
+      description: opts.description ?? "",
+      tags: opts.tags ?? [],
+      categoryId: opts.categoryId,
+      currency: opts.currency ?? "EUR",
+      variants: opts.variants ?? [{ price: 1200 }],
+    },
+  });
+  if (res.status !== 201) throw new Error(`create product failed: ${res.status} ${await res.text()}`);
+  const product = await res.json<{ id: string; variants: { sku: string }[] }>();
+  if (then.stock !== undefined) {
+    for (const { sku } of product.variants) {
+      const stocked = await api("PUT", `/api/v1/vendor/inventory/${sku}`, { token: vendor.accessToken, body: { onHand: then.stock } });
+      if (stocked.status !== 200) throw new Error(`stock failed: ${stocked.status}`);
+    }
+  }
+  if (then.publish) {
+    const published = await api("POST", `/api/v1/vendor/products/${product.id}/publish`, { token: vendor.accessToken });
+    if (published.status !== 200) throw new Error(`publish failed: ${published.status}`);
+  }
+  return product;
+}
+
+export async function createCategory(admin: Session, slug: string, parentId?: string): Promise<string> {
+  const res = await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body: { name: slug, slug, parentId } });
+  if (res.status !== 201) throw new Error(`category failed: ${res.status} ${await res.text()}`);
+  return (await res.json<{ id: string }>()).id;
 }

@@ -4,3 +4,4 @@ import { env } from "cloudflare:workers";
 await applyD1Migrations(env.AUTH_DB, env.AUTH_MIGRATIONS);
 await applyD1Migrations(env.USERS_DB, env.USERS_MIGRATIONS);
 await applyD1Migrations(env.VENDORS_DB, env.VENDORS_MIGRATIONS);
+await applyD1Migrations(env.CATALOG_DB, env.CATALOG_MIGRATIONS);

@@ -17,17 +17,20 @@ export default defineConfig(async () => {
             await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret }),
             await bundledWorker("users"),
             await bundledWorker("vendors"),
+            await bundledWorker("catalog"),
           ],
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
             AUTH_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a01",
             USERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a02",
             VENDORS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a03",
+            CATALOG_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a04",
           },
           bindings: {
             AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
             USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
             VENDORS_MIGRATIONS: await readD1Migrations(path("../migrations/vendors")),
+            CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
             KEY_ENCRYPTION_SECRET: keySecret,
           },
         },
