@@ -8,16 +8,18 @@ const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
 // The whole system as a client sees it: the gateway under test, auth and users behind it.
 export default defineConfig(async () => {
   const keySecret = crypto.randomUUID();
+  // Request logs of passing tests are noise; warnings and errors still show.
+  const quiet = { LOG_LEVEL: "warn" };
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: path("../wrangler.toml") },
         miniflare: {
           workers: [
-            await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret }),
-            await bundledWorker("users"),
-            await bundledWorker("vendors"),
-            await bundledWorker("catalog"),
+            await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret, ...quiet }),
+            await bundledWorker("users", quiet),
+            await bundledWorker("vendors", quiet),
+            await bundledWorker("catalog", quiet),
           ],
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
@@ -32,6 +34,7 @@ export default defineConfig(async () => {
             VENDORS_MIGRATIONS: await readD1Migrations(path("../migrations/vendors")),
             CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
             KEY_ENCRYPTION_SECRET: keySecret,
+            ...quiet,
           },
         },
       }),

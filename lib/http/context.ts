@@ -11,4 +11,6 @@ declare module "hono" {
 /** Bindings the shared middleware reads; every Worker's Env has them. */
 export interface ObservedEnv {
   ANALYTICS?: AnalyticsEngineDataset;
+  /** debug, info (default), warn or error. */
+  LOG_LEVEL?: string;
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { ACTOR_HEADER, TRACE_HEADER, decodeActor } from "../contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
-import { log } from "./log.ts";
+import { log, setLogLevel } from "./log.ts";
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -13,6 +13,7 @@ const TRACE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export function observe(worker: string, opts: { trustCallerHeaders: boolean }): MiddlewareHandler<{ Bindings: ObservedEnv }> {
   return async (c, next) => {
     const started = Date.now();
+    setLogLevel(c.env?.LOG_LEVEL);
     const incoming = c.req.header(TRACE_HEADER) ?? c.req.header("x-request-id");
     c.set("traceId", incoming && TRACE_ID.test(incoming) ? incoming : crypto.randomUUID());
     c.set("actor", opts.trustCallerHeaders ? decodeActor(c.req.header(ACTOR_HEADER)) : undefined);

@@ -17,6 +17,7 @@ export default defineConfig(async () => ({
           },
         ],
         bindings: {
+          LOG_LEVEL: "warn",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("../../migrations/auth", import.meta.url))),
           KEY_ENCRYPTION_SECRET: crypto.randomUUID(),
         },

@@ -7,6 +7,7 @@ export default defineConfig(async () => ({
       wrangler: { configPath: fileURLToPath(new URL("./wrangler.toml", import.meta.url)) },
       miniflare: {
         bindings: {
+          LOG_LEVEL: "warn",
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("../../migrations/catalog", import.meta.url))),
         },
       },

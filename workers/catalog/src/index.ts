@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import type { CatalogRpc, QuoteLine } from "../../../lib/contracts/rpc.ts";
+import { setLogLevel } from "../../../lib/http/log.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { app } from "./app.ts";
 import { onVendorApproved, onVendorProfileUpdated, onVendorSuspended } from "./consumers/vendor-events.ts";
@@ -15,6 +16,7 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    setLogLevel(this.env.LOG_LEVEL);
     await consumeBatch(batch, drizzle(this.env.DB), [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog");
   }
 

@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import type { ProfileSummary, UsersRpc } from "../../../lib/contracts/rpc.ts";
+import { setLogLevel } from "../../../lib/http/log.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
 import { app } from "./app.ts";
@@ -12,6 +13,7 @@ export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersR
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    setLogLevel(this.env.LOG_LEVEL);
     await consumeBatch(batch, drizzle(this.env.DB), [onUserRegistered], "users");
   }
 
