@@ -216,23 +216,19 @@ export const deleteProduct = apiRoute({
   responses: { 204: { description: "Deleted" }, 404: { description: "Not a product of this store" }, 409: { description: "Not a draft" } },
 });
 
-export const publishProduct = apiRoute({
-  method: "post",
-  path: "/api/v1/vendor/products/{id}/publish",
-  "x-access": "vendor",
-  summary: "Put a draft or archived product on sale",
-  request: { params: ProductIdParam },
-  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
-});
+function productAction<A extends string>(action: A, summary: string) {
+  return apiRoute({
+    method: "post",
+    path: `/api/v1/vendor/products/{id}/${action}` as `/api/v1/vendor/products/{id}/${A}`,
+    "x-access": "vendor",
+    summary,
+    request: { params: ProductIdParam },
+    responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+  });
+}
 
-export const archiveProduct = apiRoute({
-  method: "post",
-  path: "/api/v1/vendor/products/{id}/archive",
-  "x-access": "vendor",
-  summary: "Take a product off sale",
-  request: { params: ProductIdParam },
-  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
-});
+export const publishProduct = productAction("publish", "Put a draft or archived product on sale");
+export const archiveProduct = productAction("archive", "Take a product off sale");
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
