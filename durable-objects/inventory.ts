@@ -7,7 +7,7 @@ export interface StockLevel {
   available: number;
 }
 
-export type HoldState = "held" | "committed" | "released" | "expired";
+export type HoldState = "held" | "committed" | "released" | "expired" | "returned";
 
 export type ReserveResult =
   | { ok: true; holdId: string; qty: number; expiresAt: number; level: StockLevel }
@@ -118,6 +118,20 @@ export class Inventory extends DurableObject<InventoryEnv> {
       this.write(sku, level.onHand, level.held - hold.qty);
     });
     return { ok: true, state: "released", level: this.read(sku) };
+  }
+
+  /** A sold hold's units come back to stock (an order cancelled after payment). Idempotent by holdId. */
+  restock(sku: string, holdId: string): HoldResult {
+    this.expireDue();
+    const hold = this.hold(holdId);
+    if (hold?.state === "returned") return { ok: true, state: "returned", level: this.read(sku) };
+    if (hold?.state !== "committed") return { ok: false, reason: "not_committed", state: hold?.state, level: this.read(sku) };
+    const level = this.read(sku);
+    this.ctx.storage.transactionSync(() => {
+      this.finish(holdId, "returned");
+      this.write(sku, level.onHand + hold.qty, level.held);
+    });
+    return { ok: true, state: "returned", level: this.read(sku) };
   }
 
   override async alarm(): Promise<void> {

@@ -8,8 +8,11 @@ import {
   adminSession,
   api,
   createCategory,
+  DELIVERY,
   createProduct,
+  eventually,
   freshIp,
+  publishPaymentEvent,
   profileOf,
   signUp,
   vendorSession,
@@ -32,6 +35,26 @@ const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
  * such route fails this suite until it adds its fixture here.
  */
 const productOf = async (owner: Session) => ({ id: (await createProduct(owner, { categoryId })).id });
+
+/** An order of the customer for one unit of a fresh product of vendor A's. */
+async function orderOf(customer: Session) {
+  const product = await createProduct(sessions.vendorA, { categoryId }, { stock: 5, publish: true });
+  const sku = product.variants[0]!.sku;
+  await eventually(() => api("POST", "/api/v1/cart/items", { token: customer.accessToken, body: { sku, qty: 1 } }), (r) => r.status === 200);
+  const res = await api("POST", "/api/v1/checkout", { token: customer.accessToken, body: { shippingAddress: DELIVERY }, headers: { "idempotency-key": crypto.randomUUID() } });
+  return (await res.json<{ order: { id: string; total: number } }>()).order;
+}
+
+/** A paid order's sub-order of vendor A's, once the vendor's list shows it. */
+async function subOrderOf(vendor: Session) {
+  const order = await orderOf(sessions.customerA);
+  await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: `pi_${order.id}`, amount: order.total, currency: "EUR" });
+  const list = await eventually(
+    () => api("GET", "/api/v1/vendor/orders?limit=100", { token: vendor.accessToken }).then((r) => r.json<{ items: { id: string; orderId: string }[] }>()),
+    (page) => page.items.some((s) => s.orderId === order.id),
+  );
+  return list.items.find((s) => s.orderId === order.id)!.id;
+}
 const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; body?: unknown }>> = {
   "/api/v1/vendor/staff/{userId}": async (owner) => {
     const hire = await signUp("Hire");
@@ -50,6 +73,10 @@ const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; bo
   "/api/v1/vendor/products/{id}/publish": productOf,
   "/api/v1/vendor/products/{id}/archive": productOf,
   "/api/v1/vendor/products/{id}/images": async (owner) => ({ ...(await productOf(owner)), body: TINY_PNG }),
+  "/api/v1/orders/{id}": async (owner) => ({ id: (await orderOf(owner)).id }),
+  "/api/v1/orders/{id}/cancel": async (owner) => ({ id: (await orderOf(owner)).id }),
+  "/api/v1/vendor/orders/{id}/accept": async (owner) => ({ id: await subOrderOf(owner) }),
+  "/api/v1/vendor/orders/{id}/ship": async (owner) => ({ id: await subOrderOf(owner), body: { carrier: "DHL", trackingNumber: "JD0146000" } }),
   "/api/v1/vendor/inventory/{sku}": async (owner) => ({
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
     body: { onHand: 5 },

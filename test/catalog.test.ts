@@ -7,6 +7,7 @@ import {
   api,
   createCategory,
   createProduct,
+  eventually,
   signUp,
   vendorSession,
 } from "./helpers.ts";
@@ -39,15 +40,6 @@ async function search(query: string): Promise<Listing> {
   const res = await api("GET", `/api/v1/products?${query}`, { token: shopper.accessToken });
   expect(res.status).toBe(200);
   return res.json<Listing>();
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 60; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("condition never held");
 }
 
 beforeAll(async () => {

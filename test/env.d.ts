@@ -7,6 +7,9 @@ declare global {
       USERS_DB: D1Database;
       VENDORS_DB: D1Database;
       CATALOG_DB: D1Database;
+      ORDERS_DB: D1Database;
+      ORDERS_MIGRATIONS: D1Migration[];
+      ORDERS_INBOX: Queue;
       CATALOG_MIGRATIONS: D1Migration[];
       VENDORS_MIGRATIONS: D1Migration[];
       AUTH_MIGRATIONS: D1Migration[];

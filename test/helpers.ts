@@ -162,3 +162,28 @@ export async function createCategory(admin: Session, slug: string, parentId?: st
   if (res.status !== 201) throw new Error(`category failed: ${res.status} ${await res.text()}`);
   return (await res.json<{ id: string }>()).id;
 }
+
+/** A signed-in customer without the cost of registering: a token signed with auth's own key (for crowds of shoppers). */
+export async function syntheticShopper(n: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return forgeToken({ sub: `usr_synthetic_${n}_${crypto.randomUUID().slice(0, 8)}`, roles: ["customer"], iss: "marketplace-auth", aud: "marketplace-api", iat: now, exp: now + 900 });
+}
+
+/** What the payments Worker will publish when an order's payment settles. */
+export async function publishPaymentEvent(type: "payment.succeeded" | "payment.failed", data: Record<string, unknown>): Promise<void> {
+  await env.ORDERS_INBOX.send(
+    { id: `evt_test_${crypto.randomUUID()}`, type, version: 1, occurredAt: new Date().toISOString(), source: "payments", traceId: "test-payments", data },
+    { contentType: "json" },
+  );
+}
+
+export const DELIVERY = { recipient: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" };
+
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, attempts = 100): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("condition never held");
+}

@@ -20,19 +20,25 @@ export default defineConfig(async () => {
             await bundledWorker("users", quiet),
             await bundledWorker("vendors", quiet),
             await bundledWorker("catalog", quiet),
+            // A short payment window, so tests can watch unpaid orders lapse.
+            await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "12" }),
           ],
+          // Tests play the payments Worker: they publish payment.* events to the orders inbox.
+          queueProducers: { ORDERS_INBOX: "orders-inbox" },
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
             AUTH_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a01",
             USERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a02",
             VENDORS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a03",
             CATALOG_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a04",
+            ORDERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a05",
           },
           bindings: {
             AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
             USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
             VENDORS_MIGRATIONS: await readD1Migrations(path("../migrations/vendors")),
             CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
+            ORDERS_MIGRATIONS: await readD1Migrations(path("../migrations/orders")),
             KEY_ENCRYPTION_SECRET: keySecret,
             ...quiet,
           },

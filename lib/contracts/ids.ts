@@ -13,6 +13,9 @@ export const ID_PREFIXES = {
   sku: "sku",
   image: "img",
   hold: "hld",
+  order: "ord",
+  subOrder: "sub",
+  guestCart: "gct",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

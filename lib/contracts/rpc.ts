@@ -55,6 +55,13 @@ export interface CatalogRpc {
   reserve(sku: string, holdId: string, qty: number, ttlSeconds: number): Promise<ReserveResult>;
   commit(sku: string, holdId: string): Promise<HoldResult>;
   release(sku: string, holdId: string): Promise<HoldResult>;
+  /** Units of a committed hold back to stock (order cancelled after payment). */
+  restock(sku: string, holdId: string): Promise<HoldResult>;
+}
+
+export interface OrdersRpc {
+  /** Whether the user bought the product in an order that was paid (for verified reviews). */
+  hasPurchased(userId: string, productId: string): Promise<boolean>;
 }
 
 /**

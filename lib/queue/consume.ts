@@ -15,9 +15,10 @@ export interface Consumer<E extends EventDefinition<string, z.ZodType> = EventDe
 const MAX_RETRY_DELAY_SECONDS = 300;
 
 /**
- * Handles each message on its own: a failing message is retried alone (with
- * backoff, then the dead-letter queue), never by throwing, which would redeliver
- * the whole batch. A duplicate delivery changes nothing.
+ * Handles each message on its own, concurrently: a failing message is retried
+ * alone (with backoff, then the dead-letter queue), never by throwing, which
+ * would redeliver the whole batch. A duplicate delivery changes nothing.
+ * Consumers must not rely on the order of messages within a batch.
  */
 export async function consumeBatch(
   batch: MessageBatch<unknown>,
@@ -26,27 +27,29 @@ export async function consumeBatch(
   worker: string,
 ): Promise<void> {
   const byType = new Map(consumers.map((c) => [c.event.type, c]));
-  for (const message of batch.messages) {
-    const started = Date.now();
-    const envelope = EventEnvelope.safeParse(message.body);
-    const traceId = envelope.success ? envelope.data.traceId : null;
-    const fields = { queue: batch.queue, messageId: message.id, attempts: message.attempts, traceId };
-    try {
-      if (!envelope.success) throw new Error("not an event envelope");
-      const handler = byType.get(envelope.data.type);
-      if (!handler) {
-        log("warn", worker, { ...fields, msg: "no consumer for event type", type: envelope.data.type });
-        message.ack();
-        continue;
-      }
-      const outcome = await applyOnce(db, handler, envelope.data);
-      log("info", worker, { ...fields, route: `queue ${envelope.data.type}`, eventId: envelope.data.id, outcome, ms: Date.now() - started });
+  await Promise.all(batch.messages.map((message) => consumeOne(message, batch.queue, db, byType, worker)));
+}
+
+async function consumeOne(message: Message<unknown>, queue: string, db: DrizzleD1Database, byType: Map<string, Consumer>, worker: string) {
+  const started = Date.now();
+  const envelope = EventEnvelope.safeParse(message.body);
+  const traceId = envelope.success ? envelope.data.traceId : null;
+  const fields = { queue, messageId: message.id, attempts: message.attempts, traceId };
+  try {
+    if (!envelope.success) throw new Error("not an event envelope");
+    const handler = byType.get(envelope.data.type);
+    if (!handler) {
+      log("warn", worker, { ...fields, msg: "no consumer for event type", type: envelope.data.type });
       message.ack();
-    } catch (error) {
-      const delaySeconds = Math.min(2 ** message.attempts, MAX_RETRY_DELAY_SECONDS);
-      log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
-      message.retry({ delaySeconds });
+      return;
     }
+    const outcome = await applyOnce(db, handler, envelope.data);
+    log("info", worker, { ...fields, route: `queue ${envelope.data.type}`, eventId: envelope.data.id, outcome, ms: Date.now() - started });
+    message.ack();
+  } catch (error) {
+    const delaySeconds = Math.min(2 ** message.attempts, MAX_RETRY_DELAY_SECONDS);
+    log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
+    message.retry({ delaySeconds });
   }
 }
 

@@ -1,5 +1,6 @@
 import { authRoutes } from "./auth.ts";
 import { catalogRoutes } from "./catalog.ts";
+import { ordersRoutes } from "./orders.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorsRoutes } from "./vendors.ts";
@@ -14,4 +15,5 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiR
   { service: "USERS", routes: usersRoutes },
   { service: "VENDORS", routes: vendorsRoutes },
   { service: "CATALOG", routes: catalogRoutes },
+  { service: "ORDERS", routes: ordersRoutes },
 ];

@@ -3,7 +3,7 @@ import type { Access } from "../access.ts";
 import { Problem } from "../../http/problem.ts";
 
 /** Names of the service bindings the gateway forwards to. */
-export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG";
+export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG" | "ORDERS";
 
 type ApiRouteConfig<P extends string> = Omit<RouteConfig, "path"> & {
   path: P;

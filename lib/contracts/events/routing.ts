@@ -1,4 +1,6 @@
 import { UserRegistered } from "./auth.ts";
+import { OrderUpdated } from "./orders.ts";
+import { PaymentFailed, PaymentSucceeded } from "./payments.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "./vendors.ts";
 
 /**
@@ -11,9 +13,12 @@ export const EVENT_ROUTES = {
   [VendorApproved.type]: ["INBOX_CATALOG"],
   [VendorSuspended.type]: ["INBOX_CATALOG"],
   [VendorProfileUpdated.type]: ["INBOX_CATALOG"],
+  [OrderUpdated.type]: ["INBOX_ORDERS"],
+  [PaymentSucceeded.type]: ["INBOX_ORDERS"],
+  [PaymentFailed.type]: ["INBOX_ORDERS"],
 } as const satisfies Record<string, readonly InboxBinding[]>;
 
-export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG";
+export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG" | "INBOX_ORDERS";
 
 export function inboxesFor(type: string): readonly InboxBinding[] {
   return (EVENT_ROUTES as Record<string, readonly InboxBinding[]>)[type] ?? [];

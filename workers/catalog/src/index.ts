@@ -35,4 +35,8 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
   release(sku: string, holdId: string) {
     return inventoryOf(this.env.INVENTORY, sku).release(sku, holdId);
   }
+
+  restock(sku: string, holdId: string) {
+    return inventoryOf(this.env.INVENTORY, sku).restock(sku, holdId);
+  }
 }

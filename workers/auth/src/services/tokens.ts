@@ -5,6 +5,7 @@ import type { Role } from "../../../../lib/contracts/actor.ts";
 import type { TokenPair } from "../../../../lib/contracts/api/auth.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
 import type { Membership } from "../../../../lib/contracts/rpc.ts";
+import { sha256Hex } from "../../../../lib/crypto.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { refreshTokens, users } from "../db/schema.ts";
 import { ALG, activeKey } from "./signing-keys.ts";
@@ -31,7 +32,7 @@ export function issueTokens(db: DrizzleD1Database, config: TokenConfig, account:
  * spent one means it leaked, so its whole family is revoked.
  */
 export async function rotateRefreshToken(db: DrizzleD1Database, config: TokenConfig, token: string): Promise<TokenPair> {
-  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256(token)));
+  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
   if (!row || row.revokedAt !== null || row.expiresAt <= Date.now()) {
     throw new ProblemError(401, "The refresh token is not valid; sign in again.");
   }
@@ -49,7 +50,7 @@ export async function rotateRefreshToken(db: DrizzleD1Database, config: TokenCon
 }
 
 export async function revokeRefreshToken(db: DrizzleD1Database, token: string): Promise<void> {
-  const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256(token)));
+  const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
   if (row) await revokeFamily(db, row.familyId);
 }
 
@@ -85,7 +86,7 @@ async function issue(db: DrizzleD1Database, config: TokenConfig, account: Accoun
   const now = Date.now();
   await db.insert(refreshTokens).values({
     id: newId("refreshToken"),
-    tokenHash: await sha256(refreshToken),
+    tokenHash: await sha256Hex(refreshToken),
     familyId,
     userId: account.id,
     createdAt: now,
@@ -97,9 +98,4 @@ async function issue(db: DrizzleD1Database, config: TokenConfig, account: Accoun
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

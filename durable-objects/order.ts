@@ -1,0 +1,293 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Order, OrderLine, ShippingAddress, SubOrder } from "../lib/contracts/api/orders.ts";
+import { OrderUpdated } from "../lib/contracts/events/orders.ts";
+import { newId } from "../lib/contracts/ids.ts";
+import { type CatalogRpc, rpc } from "../lib/contracts/rpc.ts";
+import { buildEvent } from "../lib/outbox/outbox.ts";
+
+export interface OrderEnv {
+  CATALOG: Fetcher;
+  INBOX_ORDERS: Queue;
+}
+
+type HoldState = "held" | "committed" | "released" | "returned";
+
+interface State {
+  userId: string;
+  version: number;
+  /** Internal: `rejected` orders never held stock and are invisible to shoppers. */
+  rejected: boolean;
+  order: Order;
+  holds: { sku: string; holdId: string; qty: number; state: HoldState }[];
+  paymentId: string | null;
+  deadline: number | null;
+  traceId: string;
+}
+
+export interface PlacedOrder {
+  userId: string;
+  order: Order;
+  rejected: boolean;
+}
+
+export interface PlaceInput {
+  orderId: string;
+  userId: string;
+  lines: OrderLine[];
+  currency: string;
+  shippingAddress: ShippingAddress;
+  paymentWindowSeconds: number;
+  traceId: string;
+}
+
+export type PlaceResult = { ok: true; order: Order } | { ok: false; reason: "out_of_stock"; skus: string[] };
+export type Transition = { ok: true; order: Order } | { ok: false; reason: string };
+
+// Holds outlive the payment window, so this object's own alarm releases them first; the
+// Inventory expiry is only the backstop for an order object that never wakes up.
+const HOLD_GRACE_SECONDS = 120;
+const OUTBOX_RETRY_MS = 5_000;
+
+/**
+ * One order: the checkout saga and the order's lifecycle. Steps that call other
+ * Workers run inside blockConcurrencyWhile, so no other call sees a half-done
+ * step. Every transition is a guarded method; every change bumps `version` and
+ * is published as `order.updated` from this object's own outbox (flushed right
+ * away, and by alarm until the queue takes it).
+ */
+export class OrderObject extends DurableObject<OrderEnv> {
+  private catalog() {
+    return rpc<CatalogRpc>(this.env.CATALOG);
+  }
+
+  async get(): Promise<PlacedOrder | null> {
+    const state = await this.load();
+    return state ? { userId: state.userId, order: state.order, rejected: state.rejected } : null;
+  }
+
+  /** Reserve every line's stock, all or nothing, then await payment. Idempotent: a second call returns the first outcome. */
+  place(input: PlaceInput): Promise<PlaceResult> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const existing = await this.load();
+      if (existing) return existing.rejected ? { ok: false, reason: "out_of_stock", skus: [] } : { ok: true, order: existing.order };
+      const holds = input.lines.map((line) => ({ sku: line.sku, holdId: `${input.orderId}:${line.sku}`, qty: line.qty, state: "held" as HoldState }));
+      const ttl = input.paymentWindowSeconds + HOLD_GRACE_SECONDS;
+      const results = await Promise.all(holds.map((h) => this.catalog().reserve(h.sku, h.holdId, h.qty, ttl).catch(() => null)));
+      const now = new Date();
+      const order: Order = {
+        id: input.orderId,
+        status: "awaiting_payment",
+        currency: input.currency,
+        total: input.lines.reduce((sum, line) => sum + line.lineTotal, 0),
+        lines: input.lines,
+        subOrders: [],
+        shippingAddress: input.shippingAddress,
+        paymentDeadline: new Date(now.getTime() + input.paymentWindowSeconds * 1000).toISOString(),
+        refund: null,
+        history: [{ status: "awaiting_payment", at: now.toISOString(), note: null }],
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      const failed = holds.filter((_, i) => !results[i]?.ok).map((h) => h.sku);
+      if (failed.length > 0) {
+        // Compensate: give back every hold, including ones whose answer was lost on the way.
+        await Promise.all(holds.map((h) => this.catalog().release(h.sku, h.holdId).catch(() => null)));
+        await this.save({ userId: input.userId, version: 1, rejected: true, order: { ...order, status: "cancelled" }, holds: [], paymentId: null, deadline: null, traceId: input.traceId }, false);
+        return { ok: false, reason: "out_of_stock", skus: failed };
+      }
+      const state: State = {
+        userId: input.userId,
+        version: 1,
+        rejected: false,
+        order,
+        holds,
+        paymentId: null,
+        deadline: now.getTime() + input.paymentWindowSeconds * 1000,
+        traceId: input.traceId,
+      };
+      await this.save(state, true);
+      return { ok: true, order };
+    });
+  }
+
+  /** payment.succeeded: only an order awaiting payment becomes paid; a cancelled one is refunded instead. */
+  markPaid(paymentId: string, amount: number, currency: string): Promise<Transition> {
+    return this.transition(async (state) => {
+      const { order } = state;
+      if (order.status === "cancelled") {
+        if (!order.refund) this.requestRefund(state, amount, "paid after the order was cancelled");
+        return "changed";
+      }
+      if (order.status !== "awaiting_payment") return state.paymentId === paymentId ? "unchanged" : "refused";
+      if (amount !== order.total || currency !== order.currency) {
+        await this.releaseHolds(state);
+        this.setStatus(state, "cancelled", "payment did not match the order total");
+        this.requestRefund(state, amount, "payment did not match the order total");
+        return "changed";
+      }
+      const commits = await Promise.all(state.holds.map((h) => this.catalog().commit(h.sku, h.holdId)));
+      if (commits.some((result) => !result.ok)) {
+        await this.releaseHolds(state);
+        this.setStatus(state, "cancelled", "stock holds lapsed before payment");
+        this.requestRefund(state, amount, "stock holds lapsed before payment");
+        return "changed";
+      }
+      for (const h of state.holds) h.state = "committed";
+      state.paymentId = paymentId;
+      state.deadline = null;
+      order.subOrders = splitByVendor(order.lines);
+      this.setStatus(state, "paid", null);
+      return "changed";
+    });
+  }
+
+  /** payment.failed or the window lapsed: stock returns and the order is cancelled. */
+  markFailed(reason: string): Promise<Transition> {
+    return this.transition(async (state) => {
+      if (state.order.status !== "awaiting_payment") return "unchanged";
+      await this.releaseHolds(state);
+      this.setStatus(state, "cancelled", reason);
+      return "changed";
+    });
+  }
+
+  /** The shopper cancels: allowed until a sub-order ships. A paid order's stock is restored and a refund requested. */
+  cancel(): Promise<Transition> {
+    return this.transition(async (state) => {
+      const { order } = state;
+      if (order.status === "cancelled") return "unchanged";
+      if (order.status === "awaiting_payment") {
+        await this.releaseHolds(state);
+        this.setStatus(state, "cancelled", "cancelled by the shopper");
+        return "changed";
+      }
+      if (order.status !== "paid" || order.subOrders.some((s) => s.status === "shipped" || s.status === "delivered")) return "refused";
+      await Promise.all(state.holds.map((h) => this.catalog().restock(h.sku, h.holdId)));
+      for (const h of state.holds) h.state = "returned";
+      for (const sub of order.subOrders) sub.status = "cancelled";
+      this.setStatus(state, "cancelled", "cancelled by the shopper");
+      this.requestRefund(state, order.total, "cancelled by the shopper");
+      return "changed";
+    });
+  }
+
+  accept(subOrderId: string, vendorId: string): Promise<Transition> {
+    return this.transition(async (state) => {
+      const sub = state.order.subOrders.find((s) => s.id === subOrderId && s.vendorId === vendorId);
+      if (!sub || state.order.status !== "paid") return "refused";
+      if (sub.status === "accepted") return "unchanged";
+      if (sub.status !== "pending") return "refused";
+      sub.status = "accepted";
+      this.note(state, `sub-order ${sub.id} accepted`);
+      return "changed";
+    });
+  }
+
+  ship(subOrderId: string, vendorId: string, carrier: string, trackingNumber: string): Promise<Transition> {
+    return this.transition(async (state) => {
+      const sub = state.order.subOrders.find((s) => s.id === subOrderId && s.vendorId === vendorId);
+      if (!sub || sub.status !== "accepted") return "refused";
+      Object.assign(sub, { status: "shipped", carrier, trackingNumber });
+      if (state.order.subOrders.every((s) => s.status === "shipped" || s.status === "delivered")) this.setStatus(state, "fulfilled", null);
+      else this.note(state, `sub-order ${sub.id} shipped`);
+      return "changed";
+    });
+  }
+
+  /** The payment window and the outbox share one alarm. */
+  override async alarm(): Promise<void> {
+    const state = await this.load();
+    if (state?.deadline && state.order.status === "awaiting_payment" && Date.now() >= state.deadline) {
+      await this.markFailed("payment window expired");
+    }
+    await this.flush();
+    await this.scheduleAlarm();
+  }
+
+  private async transition(step: (state: State) => Promise<"changed" | "unchanged" | "refused">): Promise<Transition> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const state = await this.load();
+      if (!state || state.rejected) return { ok: false, reason: "no_such_order" };
+      const outcome = await step(state);
+      if (outcome === "refused") return { ok: false, reason: `not allowed while ${state.order.status}` };
+      if (outcome === "changed") {
+        state.version += 1;
+        state.order.updatedAt = new Date().toISOString();
+        await this.save(state, true);
+      }
+      return { ok: true, order: state.order };
+    });
+  }
+
+  private async releaseHolds(state: State): Promise<void> {
+    await Promise.all(state.holds.filter((h) => h.state === "held").map((h) => this.catalog().release(h.sku, h.holdId)));
+    for (const h of state.holds) if (h.state === "held") h.state = "released";
+    state.deadline = null;
+  }
+
+  private setStatus(state: State, status: Order["status"], note: string | null): void {
+    state.order.status = status;
+    state.order.history.push({ status, at: new Date().toISOString(), note });
+  }
+
+  private note(state: State, note: string): void {
+    state.order.history.push({ status: state.order.status, at: new Date().toISOString(), note });
+  }
+
+  /** Refunds are carried out by payments, from the order.updated event that carries the request. */
+  private requestRefund(state: State, amount: number, reason: string): void {
+    state.order.refund = { amount, reason, status: "requested" };
+  }
+
+  private async load(): Promise<State | undefined> {
+    return this.ctx.storage.get<State>("state");
+  }
+
+  /** Saves the state and, when it changed visibly, its event in the same atomic put. */
+  private async save(state: State, publish: boolean): Promise<void> {
+    const entries: Record<string, unknown> = { state };
+    if (publish) {
+      const event = buildEvent(OrderUpdated, { version: state.version, userId: state.userId, order: state.order }, { source: "orders", traceId: state.traceId });
+      entries[`outbox:${String(state.version).padStart(8, "0")}`] = event;
+    }
+    await this.ctx.storage.put(entries);
+    if (publish) this.ctx.waitUntil(this.flush().then(() => this.scheduleAlarm()));
+    else await this.scheduleAlarm();
+  }
+
+  private async flush(): Promise<void> {
+    const pending = await this.ctx.storage.list({ prefix: "outbox:" });
+    for (const [key, event] of pending) {
+      try {
+        await this.env.INBOX_ORDERS.send(event, { contentType: "json" });
+        await this.ctx.storage.delete(key);
+      } catch (error) {
+        console.error(JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }));
+        return;
+      }
+    }
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const state = await this.load();
+    const pending = (await this.ctx.storage.list({ prefix: "outbox:", limit: 1 })).size > 0;
+    const times = [state?.order.status === "awaiting_payment" ? state.deadline : null, pending ? Date.now() + OUTBOX_RETRY_MS : null];
+    const next = times.filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
+    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+  }
+}
+
+/** One sub-order per vendor, in the order the vendors first appear in the cart. */
+function splitByVendor(lines: OrderLine[]): SubOrder[] {
+  const byVendor = new Map<string, OrderLine[]>();
+  for (const line of lines) byVendor.set(line.vendorId, [...(byVendor.get(line.vendorId) ?? []), line]);
+  return [...byVendor].map(([vendorId, vendorLines]) => ({
+    id: newId("subOrder"),
+    vendorId,
+    status: "pending",
+    lines: vendorLines,
+    total: vendorLines.reduce((sum, line) => sum + line.lineTotal, 0),
+    carrier: null,
+    trackingNumber: null,
+  }));
+}

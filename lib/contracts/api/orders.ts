@@ -1,0 +1,233 @@
+import { z } from "@hono/zod-openapi";
+import { AddressInput } from "./users.ts";
+import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+
+export const OrderStatus = z.enum(["awaiting_payment", "paid", "fulfilled", "completed", "cancelled", "refunded"]);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+export const SubOrderStatus = z.enum(["pending", "accepted", "shipped", "delivered", "cancelled", "refunded"]);
+export type SubOrderStatus = z.infer<typeof SubOrderStatus>;
+
+export const OrderLine = z
+  .object({
+    sku: z.string(),
+    productId: z.string(),
+    vendorId: z.string(),
+    title: z.string(),
+    attributes: z.record(z.string(), z.string()),
+    qty: z.number().int(),
+    unitPrice: z.number().int(),
+    lineTotal: z.number().int(),
+  })
+  .openapi("OrderLine");
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const SubOrder = z
+  .object({
+    id: z.string(),
+    vendorId: z.string(),
+    status: SubOrderStatus,
+    lines: z.array(OrderLine),
+    total: z.number().int(),
+    carrier: z.string().nullable(),
+    trackingNumber: z.string().nullable(),
+  })
+  .openapi("SubOrder");
+export type SubOrder = z.infer<typeof SubOrder>;
+
+export const ShippingAddress = AddressInput;
+export type ShippingAddress = z.infer<typeof ShippingAddress>;
+
+export const Order = z
+  .object({
+    id: z.string(),
+    status: OrderStatus,
+    currency: z.string(),
+    total: z.number().int(),
+    lines: z.array(OrderLine),
+    subOrders: z.array(SubOrder),
+    shippingAddress: ShippingAddress,
+    paymentDeadline: z.string().nullable(),
+    refund: z.object({ amount: z.number().int(), reason: z.string(), status: z.enum(["requested", "done"]) }).nullable(),
+    history: z.array(z.object({ status: z.string(), at: z.string(), note: z.string().nullable() })),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Order");
+export type Order = z.infer<typeof Order>;
+
+export const CartLine = z
+  .object({
+    sku: z.string(),
+    qty: z.number().int(),
+    status: z.enum(["ok", "insufficient_stock", "not_on_sale", "unknown_sku"]),
+    productId: z.string().nullable(),
+    vendorId: z.string().nullable(),
+    title: z.string().nullable(),
+    unitPrice: z.number().int().nullable(),
+    currency: z.string().nullable(),
+    lineTotal: z.number().int().nullable(),
+    available: z.number().int().nullable(),
+  })
+  .openapi("CartLine");
+export type CartLine = z.infer<typeof CartLine>;
+
+export const Cart = z
+  .object({
+    cartId: z.string().nullable().openapi({ description: "A guest cart's id: send it back as x-cart-id" }),
+    lines: z.array(CartLine),
+    vendors: z.array(z.object({ vendorId: z.string(), subtotal: z.number().int(), currency: z.string() })),
+    total: z.number().int(),
+    currency: z.string().nullable(),
+    checkoutable: z.boolean(),
+    problems: z.array(z.string()),
+  })
+  .openapi("Cart");
+export type Cart = z.infer<typeof Cart>;
+
+export const GUEST_CART_HEADER = "x-cart-id";
+const GuestCartHeader = z.object({
+  [GUEST_CART_HEADER]: z
+    .string()
+    .regex(/^gct_[a-z0-9]{26}$/)
+    .optional()
+    .openapi({ description: "A guest's cart id (signed-in shoppers use their own cart)" }),
+});
+const SkuParam = z.object({ sku: z.string().min(1).max(64) });
+const Qty = z.number().int().min(1).max(99);
+
+export const getCart = apiRoute({
+  method: "get",
+  path: "/api/v1/cart",
+  "x-access": "anonymous",
+  summary: "The cart, priced now, with lines that cannot be bought flagged",
+  request: { headers: GuestCartHeader },
+  responses: { 200: jsonResponse(Cart, "The cart") },
+});
+
+export const addCartItem = apiRoute({
+  method: "post",
+  path: "/api/v1/cart/items",
+  "x-access": "anonymous",
+  summary: "Add units of a SKU (a guest without a cart id gets a new cart)",
+  request: { headers: GuestCartHeader, ...jsonBody(z.strictObject({ sku: z.string().min(1).max(64), qty: Qty })) },
+  responses: { 200: jsonResponse(Cart, "The cart"), 404: { description: "No such SKU on sale" }, 409: { description: "Too many lines" } },
+});
+
+export const setCartItem = apiRoute({
+  method: "patch",
+  path: "/api/v1/cart/items/{sku}",
+  "x-access": "anonymous",
+  summary: "Set a line's quantity",
+  request: { headers: GuestCartHeader, params: SkuParam, ...jsonBody(z.strictObject({ qty: Qty })) },
+  responses: { 200: jsonResponse(Cart, "The cart"), 404: { description: "Not in the cart" } },
+});
+
+export const removeCartItem = apiRoute({
+  method: "delete",
+  path: "/api/v1/cart/items/{sku}",
+  "x-access": "anonymous",
+  summary: "Remove a line",
+  request: { headers: GuestCartHeader, params: SkuParam },
+  responses: { 200: jsonResponse(Cart, "The cart") },
+});
+
+export const mergeCart = apiRoute({
+  method: "post",
+  path: "/api/v1/cart/merge",
+  "x-access": "customer",
+  summary: "Move a guest cart into the signed-in shopper's cart (call right after login)",
+  request: jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[a-z0-9]{26}$/) })),
+  responses: { 200: jsonResponse(Cart, "The merged cart") },
+});
+
+export const checkout = apiRoute({
+  method: "post",
+  path: "/api/v1/checkout",
+  "x-access": "customer",
+  summary: "Turn the cart into an order: prices checked, stock held, payment awaited",
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(8).max(100).openapi({ description: "Required: the same key returns the same order" }) }),
+    ...jsonBody(z.strictObject({ shippingAddress: ShippingAddress, paymentMethod: z.string().max(100).optional() })),
+  },
+  responses: {
+    201: jsonResponse(z.object({ order: Order, payment: z.null() }), "The order, awaiting payment"),
+    409: { description: "Cart empty, mixed currencies, or some stock is gone (the problem lists the SKUs)" },
+    422: { description: "The Idempotency-Key was used with a different request" },
+  },
+});
+
+export const listOrders = apiRoute({
+  method: "get",
+  path: "/api/v1/orders",
+  "x-access": "customer",
+  summary: "The caller's orders, newest first",
+  request: { query: PageQuery },
+  responses: { 200: jsonResponse(Page(Order), "A page of orders") },
+});
+
+export const getOrder = apiRoute({
+  method: "get",
+  path: "/api/v1/orders/{id}",
+  "x-access": "customer",
+  summary: "One of the caller's orders, read from its owner (always current)",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(Order, "The order"), 404: { description: "No such order of the caller's" } },
+});
+
+export const cancelOrder = apiRoute({
+  method: "post",
+  path: "/api/v1/orders/{id}/cancel",
+  "x-access": "customer",
+  summary: "Cancel before anything ships: stock returns and a paid order is refunded",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(Order, "The cancelled order"), 404: { description: "No such order" }, 409: { description: "Something already shipped" } },
+});
+
+export const VendorOrder = SubOrder.extend({ orderId: z.string(), shippingAddress: ShippingAddress, createdAt: z.string() }).openapi(
+  "VendorOrder",
+);
+
+export const listVendorOrders = apiRoute({
+  method: "get",
+  path: "/api/v1/vendor/orders",
+  "x-access": "vendor",
+  summary: "The store's sub-orders, newest first",
+  request: { query: PageQuery.extend({ status: SubOrderStatus.optional() }) },
+  responses: { 200: jsonResponse(Page(VendorOrder), "A page of sub-orders") },
+});
+
+export const acceptVendorOrder = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/orders/{id}/accept",
+  "x-access": "vendor",
+  summary: "Accept a sub-order",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(VendorOrder, "The sub-order"), 404: { description: "Not a sub-order of this store" }, 409: { description: "Not pending" } },
+});
+
+export const shipVendorOrder = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/orders/{id}/ship",
+  "x-access": "vendor",
+  summary: "Mark a sub-order shipped",
+  request: {
+    params: IdParam,
+    ...jsonBody(z.strictObject({ carrier: z.string().trim().min(2).max(40), trackingNumber: z.string().trim().min(4).max(60) })),
+  },
+  responses: { 200: jsonResponse(VendorOrder, "The sub-order"), 404: { description: "Not a sub-order of this store" }, 409: { description: "Not accepted yet, or closed" } },
+});
+
+export const ordersRoutes = [
+  getCart,
+  addCartItem,
+  setCartItem,
+  removeCartItem,
+  mergeCart,
+  checkout,
+  listOrders,
+  getOrder,
+  cancelOrder,
+  listVendorOrders,
+  acceptVendorOrder,
+  shipVendorOrder,
+];

@@ -1,0 +1,51 @@
+import type { Context } from "hono";
+import { GUEST_CART_HEADER, addCartItem, getCart, mergeCart, removeCartItem, setCartItem } from "../../../../lib/contracts/api/orders.ts";
+import { type CatalogRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { cartOwner, cartStub, pricedCart } from "../services/cart.ts";
+
+type Ctx = Context<{ Bindings: Env }>;
+
+async function respond(c: Ctx, key: string, guestCartId: string | null) {
+  const cart = await pricedCart(c.env.CATALOG, await cartStub(c.env.CART, key).items(), guestCartId);
+  if (guestCartId) c.header(GUEST_CART_HEADER, guestCartId);
+  return c.json(cart, 200);
+}
+
+/** Carts of signed-in shoppers (by account) and of guests (by the x-cart-id they were given). */
+export const cartRoutes = createRoutes<Env>()
+  .openapi(getCart, async (c) => {
+    const owner = cartOwner(c, false);
+    if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
+    return respond(c, owner.key, owner.guestCartId);
+  })
+  .openapi(addCartItem, async (c) => {
+    const owner = cartOwner(c, true);
+    if (!owner) throw new ProblemError(400, "No cart.");
+    const { sku, qty } = c.req.valid("json");
+    const [quote] = await rpc<CatalogRpc>(c.env.CATALOG).quote([{ sku, qty }]);
+    if (!quote || quote.status === "unknown_sku" || quote.status === "not_on_sale") throw new ProblemError(404, "No such product on sale.");
+    if (!(await cartStub(c.env.CART, owner.key).add(sku, qty))) throw new ProblemError(409, "The cart is full; remove a line first.");
+    return respond(c, owner.key, owner.guestCartId);
+  })
+  .openapi(setCartItem, async (c) => {
+    const owner = cartOwner(c, false);
+    const { sku } = c.req.valid("param");
+    if (!owner || !(await cartStub(c.env.CART, owner.key).set(sku, c.req.valid("json").qty))) throw new ProblemError(404, "That SKU is not in the cart.");
+    return respond(c, owner.key, owner.guestCartId);
+  })
+  .openapi(removeCartItem, async (c) => {
+    const owner = cartOwner(c, false);
+    if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
+    await cartStub(c.env.CART, owner.key).remove(c.req.valid("param").sku);
+    return respond(c, owner.key, owner.guestCartId);
+  })
+  .openapi(mergeCart, async (c) => {
+    const key = `user:${requireActor(c).sub}`;
+    const guest = cartStub(c.env.CART, `guest:${c.req.valid("json").cartId}`);
+    const items = await guest.items();
+    await cartStub(c.env.CART, key).merge(items);
+    await guest.clear();
+    return respond(c, key, null);
+  });

@@ -1,0 +1,65 @@
+import type { Context } from "hono";
+import type { Cart as CartDO, CartItem } from "../../../../durable-objects/cart.ts";
+import { type Cart, type CartLine, GUEST_CART_HEADER } from "../../../../lib/contracts/api/orders.ts";
+import { newId } from "../../../../lib/contracts/ids.ts";
+import { type CatalogRpc, type QuoteLine, rpc } from "../../../../lib/contracts/rpc.ts";
+
+/**
+ * Whose cart a request works on: a signed-in shopper's own, or a guest's by its
+ * id (a random id is the guest's only key to it). A guest without one gets a new id.
+ */
+export function cartOwner(c: Context, createIfMissing: boolean): { key: string; guestCartId: string | null } | null {
+  const actor = c.get("actor");
+  if (actor) return { key: `user:${actor.sub}`, guestCartId: null };
+  const guest = c.req.header(GUEST_CART_HEADER) ?? (createIfMissing ? newId("guestCart") : undefined);
+  return guest ? { key: `guest:${guest}`, guestCartId: guest } : null;
+}
+
+export function cartStub(ns: DurableObjectNamespace<CartDO>, key: string) {
+  return ns.get(ns.idFromName(key));
+}
+
+/** The cart priced now: totals per vendor and overall, lines that cannot be bought flagged (never dropped). */
+export async function pricedCart(catalog: Fetcher, items: CartItem[], guestCartId: string | null): Promise<Cart> {
+  const quotes = items.length ? await rpc<CatalogRpc>(catalog).quote(items) : [];
+  const lines = quotes.map(toCartLine);
+  const ok = lines.filter((line) => line.status === "ok");
+  const currencies = [...new Set(lines.map((line) => line.currency).filter((c): c is string => c !== null))];
+  const problems: string[] = [];
+  if (lines.length === 0) problems.push("The cart is empty.");
+  if (ok.length < lines.length) problems.push("Some lines cannot be bought as they are; change or remove them.");
+  if (currencies.length > 1) problems.push(`The cart mixes currencies (${currencies.join(", ")}); an order has one currency.`);
+  const vendors = new Map<string, { vendorId: string; subtotal: number; currency: string }>();
+  for (const line of ok) {
+    const entry = vendors.get(line.vendorId ?? "") ?? { vendorId: line.vendorId ?? "", subtotal: 0, currency: line.currency ?? "" };
+    entry.subtotal += line.lineTotal ?? 0;
+    vendors.set(entry.vendorId, entry);
+  }
+  return {
+    cartId: guestCartId,
+    lines,
+    vendors: [...vendors.values()],
+    total: ok.reduce((sum, line) => sum + (line.lineTotal ?? 0), 0),
+    currency: currencies.length === 1 ? (currencies[0] ?? null) : null,
+    checkoutable: problems.length === 0,
+    problems,
+  };
+}
+
+function toCartLine(quote: QuoteLine): CartLine {
+  if (quote.status === "unknown_sku") {
+    return { sku: quote.sku, qty: quote.qty, status: quote.status, productId: null, vendorId: null, title: null, unitPrice: null, currency: null, lineTotal: null, available: null };
+  }
+  return {
+    sku: quote.sku,
+    qty: quote.qty,
+    status: quote.status,
+    productId: quote.productId,
+    vendorId: quote.vendorId,
+    title: quote.title,
+    unitPrice: quote.unitPrice,
+    currency: quote.currency,
+    lineTotal: quote.unitPrice * quote.qty,
+    available: quote.available,
+  };
+}

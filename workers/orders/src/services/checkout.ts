@@ -1,0 +1,79 @@
+import { and, eq } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { PlaceResult, PlacedOrder } from "../../../../durable-objects/order.ts";
+import type { Order, OrderLine, ShippingAddress } from "../../../../lib/contracts/api/orders.ts";
+import { newId } from "../../../../lib/contracts/ids.ts";
+import { type CatalogRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { sha256Hex } from "../../../../lib/crypto.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { idempotencyKeys } from "../db/schema.ts";
+import { cartStub } from "./cart.ts";
+
+export interface CheckoutInput {
+  userId: string;
+  idempotencyKey: string;
+  body: { shippingAddress: ShippingAddress; paymentMethod?: string };
+  traceId: string;
+}
+
+/**
+ * Cart → order. The same Idempotency-Key with the same body answers with the
+ * same order; with another body it is refused (422). Prices come from the catalog
+ * now, never from the client; stock is held by the Order Durable Object's saga.
+ */
+export async function placeOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<Order> {
+  const requestHash = await sha256Hex(JSON.stringify(input.body));
+  const replay = await existingOrder(db, env, input, requestHash);
+  if (replay) return replay;
+
+  const cart = cartStub(env.CART, `user:${input.userId}`);
+  const items = await cart.items();
+  if (items.length === 0) throw new ProblemError(409, "The cart is empty.");
+  const quotes = await rpc<CatalogRpc>(env.CATALOG).quote(items);
+  const unbuyable = quotes.filter((q) => q.status !== "ok").map((q) => `${q.sku} (${q.status})`);
+  if (unbuyable.length) throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`);
+  const lines: OrderLine[] = quotes.flatMap((q) =>
+    q.status === "unknown_sku"
+      ? []
+      : [{ sku: q.sku, productId: q.productId, vendorId: q.vendorId, title: q.title, attributes: q.attributes, qty: q.qty, unitPrice: q.unitPrice, lineTotal: q.unitPrice * q.qty }],
+  );
+  const currencies = new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])));
+  if (currencies.size !== 1) throw new ProblemError(409, `An order has one currency; this cart has ${[...currencies].join(", ")}.`);
+
+  const orderId = newId("order");
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ userId: input.userId, key: input.idempotencyKey, requestHash, orderId, createdAt: Date.now() })
+    .onConflictDoNothing();
+  if (claimed.meta.changes !== 1) {
+    // Another request with this key got here first.
+    const raced = await existingOrder(db, env, input, requestHash);
+    if (raced) return raced;
+    throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+  }
+  const result: PlaceResult = await env.ORDER.get(env.ORDER.idFromName(orderId)).place({
+    orderId,
+    userId: input.userId,
+    lines,
+    currency: [...currencies][0] ?? "",
+    shippingAddress: input.body.shippingAddress,
+    paymentWindowSeconds: Number(env.PAYMENT_WINDOW_SECONDS),
+    traceId: input.traceId,
+  });
+  if (!result.ok) throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`);
+  await cart.clear(items.map((item) => item.sku));
+  return result.order;
+}
+
+async function existingOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput, requestHash: string): Promise<Order | undefined> {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, input.userId), eq(idempotencyKeys.key, input.idempotencyKey)));
+  if (!row) return undefined;
+  if (row.requestHash !== requestHash) throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.");
+  const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(row.orderId)).get();
+  if (!placed) throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+  if (placed.rejected) throw new ProblemError(409, "This checkout was refused: some stock was gone. Nothing was held.");
+  return placed.order;
+}

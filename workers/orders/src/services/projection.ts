@@ -1,0 +1,75 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { Order, SubOrderStatus } from "../../../../lib/contracts/api/orders.ts";
+import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
+import { orders, subOrders } from "../db/schema.ts";
+
+/** Upserts of the read model from one order.updated; a lower version never overwrites a higher one. */
+export function projectOrder(db: DrizzleD1Database, userId: string, version: number, order: Order) {
+  const orderRow = { id: order.id, userId, status: order.status, version, snapshot: order, createdAt: order.createdAt };
+  return [
+    db
+      .insert(orders)
+      .values(orderRow)
+      .onConflictDoUpdate({ target: orders.id, set: { status: order.status, version, snapshot: order }, setWhere: sql`${orders.version} < excluded.version` }),
+    ...order.subOrders.map((sub) =>
+      db
+        .insert(subOrders)
+        .values({ id: sub.id, orderId: order.id, vendorId: sub.vendorId, status: sub.status, version, snapshot: sub, shippingAddress: order.shippingAddress, createdAt: order.createdAt })
+        .onConflictDoUpdate({ target: subOrders.id, set: { status: sub.status, version, snapshot: sub }, setWhere: sql`${subOrders.version} < excluded.version` }),
+    ),
+  ];
+}
+
+export async function listOrders(db: DrizzleD1Database, userId: string, limit: number, cursor?: string) {
+  const before = decodeCursor(cursor);
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.userId, userId), before ? lt(orders.id, before) : undefined))
+    .orderBy(desc(orders.id))
+    .limit(limit + 1);
+  const page = toPage(rows, limit);
+  return { items: page.items.map((row) => row.snapshot), nextCursor: page.nextCursor };
+}
+
+type SubOrderRow = typeof subOrders.$inferSelect;
+
+export function toVendorOrder(row: Pick<SubOrderRow, "orderId" | "shippingAddress" | "createdAt" | "snapshot">) {
+  return { ...row.snapshot, orderId: row.orderId, shippingAddress: row.shippingAddress, createdAt: row.createdAt };
+}
+
+export async function listVendorOrders(db: DrizzleD1Database, vendorId: string, status: SubOrderStatus | undefined, limit: number, cursor?: string) {
+  const before = decodeCursor(cursor);
+  const rows = await db
+    .select()
+    .from(subOrders)
+    .where(and(eq(subOrders.vendorId, vendorId), status ? eq(subOrders.status, status) : undefined, before ? lt(subOrders.id, before) : undefined))
+    .orderBy(desc(subOrders.id))
+    .limit(limit + 1);
+  const page = toPage(rows, limit);
+  return { items: page.items.map(toVendorOrder), nextCursor: page.nextCursor };
+}
+
+/** A sub-order of the caller's store; another store's is indistinguishable from a missing one. */
+export async function ownSubOrder(db: DrizzleD1Database, vendorId: string, id: string): Promise<SubOrderRow> {
+  const [row] = await db.select().from(subOrders).where(and(eq(subOrders.id, id), eq(subOrders.vendorId, vendorId)));
+  if (!row) throw new ProblemError(404, "No such order for your store.");
+  return row;
+}
+
+export async function hasPurchased(db: DrizzleD1Database, userId: string, productId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.userId, userId),
+        sql`${orders.status} IN ('paid', 'fulfilled', 'completed')`,
+        sql`EXISTS (SELECT 1 FROM json_each(${orders.snapshot}, '$.lines') WHERE json_extract(value, '$.productId') = ${productId})`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
