@@ -126,13 +126,18 @@ export class OrderObject extends DurableObject<OrderEnv> {
         return "changed";
       }
       const commits = await Promise.all(state.holds.map((h) => this.catalog().commit(h.sku, h.holdId)));
+      commits.forEach((result, i) => {
+        const hold = state.holds[i];
+        if (hold && result.ok) hold.state = "committed";
+      });
       if (commits.some((result) => !result.ok)) {
+        // Compensate: what was already sold goes back to stock, the rest of the holds are released.
+        await this.returnCommitted(state);
         await this.releaseHolds(state);
         this.setStatus(state, "cancelled", "stock holds lapsed before payment");
         this.requestRefund(state, amount, "stock holds lapsed before payment");
         return "changed";
       }
-      for (const h of state.holds) h.state = "committed";
       state.paymentId = paymentId;
       state.deadline = null;
       order.subOrders = splitByVendor(order.lines);
@@ -162,8 +167,7 @@ export class OrderObject extends DurableObject<OrderEnv> {
         return "changed";
       }
       if (order.status !== "paid" || order.subOrders.some((s) => s.status === "shipped" || s.status === "delivered")) return "refused";
-      await Promise.all(state.holds.map((h) => this.catalog().restock(h.sku, h.holdId)));
-      for (const h of state.holds) h.state = "returned";
+      await this.returnCommitted(state);
       for (const sub of order.subOrders) sub.status = "cancelled";
       this.setStatus(state, "cancelled", "cancelled by the shopper");
       this.requestRefund(state, order.total, "cancelled by the shopper");
@@ -223,6 +227,12 @@ export class OrderObject extends DurableObject<OrderEnv> {
     await Promise.all(state.holds.filter((h) => h.state === "held").map((h) => this.catalog().release(h.sku, h.holdId)));
     for (const h of state.holds) if (h.state === "held") h.state = "released";
     state.deadline = null;
+  }
+
+  private async returnCommitted(state: State): Promise<void> {
+    const sold = state.holds.filter((h) => h.state === "committed");
+    await Promise.all(sold.map((h) => this.catalog().restock(h.sku, h.holdId)));
+    for (const h of sold) h.state = "returned";
   }
 
   private setStatus(state: State, status: Order["status"], note: string | null): void {

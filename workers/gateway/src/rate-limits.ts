@@ -34,13 +34,23 @@ const byAccount = (name: string, limit: ExactRule["limit"]): ExactRule => ({
   },
 });
 
-/** Exact limits on credential routes, counted in the RateLimiter Durable Object. */
+const byActor = (name: string, limit: ExactRule["limit"]): ExactRule => ({
+  name,
+  limit,
+  key: (c) => {
+    const actor = c.get("actor");
+    return actor ? `${name}:${actor.sub}` : undefined;
+  },
+});
+
+/** Exact limits on credential and checkout routes, counted in the RateLimiter Durable Object. */
 export const EXACT_LIMITS: Record<string, ExactRule[]> = {
   "POST /api/v1/auth/login": [
     byIp("login-ip", (env) => Number(env.LOGIN_LIMIT_PER_IP)),
     byAccount("login-account", (env) => Number(env.LOGIN_LIMIT_PER_ACCOUNT)),
   ],
   "POST /api/v1/auth/register": [byIp("register-ip", (env) => Number(env.REGISTER_LIMIT_PER_IP))],
+  "POST /api/v1/checkout": [byActor("checkout-account", (env) => Number(env.CHECKOUT_LIMIT_PER_ACCOUNT))],
 };
 
 export function exactLimit(rules: ExactRule[]): MiddlewareHandler<{ Bindings: Env }> {
