@@ -3,12 +3,11 @@ import type { Order, OrderLine, ShippingAddress, SubOrder } from "../lib/contrac
 import { OrderUpdated } from "../lib/contracts/events/orders.ts";
 import { newId } from "../lib/contracts/ids.ts";
 import { type CatalogRpc, rpc } from "../lib/contracts/rpc.ts";
-import { buildEvent } from "../lib/outbox/outbox.ts";
+import type { EventEnvelope } from "../lib/contracts/events/envelope.ts";
+import { inboxesFor } from "../lib/contracts/events/routing.ts";
+import { type OutboxEnv, buildEvent } from "../lib/outbox/outbox.ts";
 
-export interface OrderEnv {
-  CATALOG: Fetcher;
-  INBOX_ORDERS: Queue;
-}
+export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
 
 type HoldState = "held" | "committed" | "released" | "returned";
 
@@ -20,6 +19,8 @@ interface State {
   order: Order;
   holds: { sku: string; holdId: string; qty: number; state: HoldState }[];
   paymentId: string | null;
+  /** refund.succeeded events already applied. */
+  refundIds: string[];
   deadline: number | null;
   traceId: string;
 }
@@ -92,7 +93,7 @@ export class OrderObject extends DurableObject<OrderEnv> {
       if (failed.length > 0) {
         // Compensate: give back every hold, including ones whose answer was lost on the way.
         await Promise.all(holds.map((h) => this.catalog().release(h.sku, h.holdId).catch(() => null)));
-        await this.save({ userId: input.userId, version: 1, rejected: true, order: { ...order, status: "cancelled" }, holds: [], paymentId: null, deadline: null, traceId: input.traceId }, false);
+        await this.save({ userId: input.userId, version: 1, rejected: true, order: { ...order, status: "cancelled" }, holds: [], paymentId: null, refundIds: [], deadline: null, traceId: input.traceId }, false);
         return { ok: false, reason: "out_of_stock", skus: failed };
       }
       const state: State = {
@@ -102,6 +103,7 @@ export class OrderObject extends DurableObject<OrderEnv> {
         order,
         holds,
         paymentId: null,
+        refundIds: [],
         deadline: now.getTime() + input.paymentWindowSeconds * 1000,
         traceId: input.traceId,
       };
@@ -198,6 +200,30 @@ export class OrderObject extends DurableObject<OrderEnv> {
     });
   }
 
+  /**
+   * refund.succeeded: money went back, for one sub-order (subOrderId) or the whole
+   * payment. A fully refunded sub-order is `refunded`; when every sub-order is, or
+   * the order's requested refund is complete, the order is `refunded`.
+   */
+  markRefunded(refundId: string, subOrderId: string | null, amount: number): Promise<Transition> {
+    return this.transition(async (state) => {
+      const { order } = state;
+      if (state.refundIds.includes(refundId)) return "unchanged";
+      state.refundIds.push(refundId);
+      const sub = subOrderId ? order.subOrders.find((s) => s.id === subOrderId) : undefined;
+      if (sub) {
+        sub.refunded += amount;
+        if (sub.refunded >= sub.total) sub.status = "refunded";
+      }
+      const refunded = sub ? order.subOrders.reduce((sum, s) => sum + s.refunded, 0) : amount;
+      const whole = order.subOrders.length > 0 ? order.subOrders.every((s) => s.status === "refunded") : refunded >= (order.refund?.amount ?? Infinity);
+      if (order.refund && refunded >= order.refund.amount) order.refund.status = "done";
+      if (whole) this.setStatus(state, "refunded", null);
+      else this.note(state, `refunded ${amount}`);
+      return "changed";
+    });
+  }
+
   /** The payment window and the outbox share one alarm. */
   override async alarm(): Promise<void> {
     const state = await this.load();
@@ -266,10 +292,16 @@ export class OrderObject extends DurableObject<OrderEnv> {
   }
 
   private async flush(): Promise<void> {
-    const pending = await this.ctx.storage.list({ prefix: "outbox:" });
+    const pending = await this.ctx.storage.list<EventEnvelope>({ prefix: "outbox:" });
     for (const [key, event] of pending) {
       try {
-        await this.env.INBOX_ORDERS.send(event, { contentType: "json" });
+        await Promise.all(
+          inboxesFor(event.type).map((binding) => {
+            const queue = this.env[binding];
+            if (!queue) throw new Error(`no queue bound as ${binding}`);
+            return queue.send(event, { contentType: "json" });
+          }),
+        );
         await this.ctx.storage.delete(key);
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }));
@@ -297,6 +329,7 @@ function splitByVendor(lines: OrderLine[]): SubOrder[] {
     status: "pending",
     lines: vendorLines,
     total: vendorLines.reduce((sum, line) => sum + line.lineTotal, 0),
+    refunded: 0,
     carrier: null,
     trackingNumber: null,
   }));

@@ -10,19 +10,40 @@ import { ROOT, STATE_DIR, workers } from "./workers.ts";
 const port = process.env.PORT ?? "8787";
 const gateway = `http://localhost:${port}`;
 
+const stripePort = process.env.STRIPE_FAKE_PORT ?? "12111";
+
 // Local secrets, made once per checkout and never committed (.gitignore has .dev.vars).
 const authVars = `${ROOT}workers/auth/.dev.vars`;
 if (!existsSync(authVars)) writeFileSync(authVars, `KEY_ENCRYPTION_SECRET=${randomBytes(32).toString("hex")}\n`);
+// payments talks to the local Stripe-compatible server; put real test-mode keys here (and drop STRIPE_API_BASE) to use Stripe.
+const paymentsVars = `${ROOT}workers/payments/.dev.vars`;
+if (!existsSync(paymentsVars)) {
+  writeFileSync(paymentsVars, `STRIPE_SECRET_KEY=sk_test_local\nSTRIPE_WEBHOOK_SECRET=whsec_local\nSTRIPE_API_BASE=http://127.0.0.1:${stripePort}\n`);
+}
 
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
+
+const stripeFake = spawn("node", [`${ROOT}scripts/stripe-local/main.ts`], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, STRIPE_FAKE_PORT: stripePort, STRIPE_WEBHOOK_URL: `${gateway}/webhooks/stripe`, STRIPE_WEBHOOK_SECRET: "whsec_local" },
+});
 
 const configs = workers().flatMap((w) => ["-c", w.config]);
 const dev = spawn("wrangler", ["dev", ...configs, "--port", port, "--ip", "127.0.0.1", "--persist-to", STATE_DIR, "--show-interactive-dev-session=false"], {
   cwd: ROOT,
   stdio: "inherit",
 });
-dev.on("exit", (code) => process.exit(code ?? 0));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => {
+  stripeFake.kill();
+  process.exit(code ?? 0);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stripeFake.kill(signal);
+    dev.kill(signal);
+  });
+}
 
 await waitForHealth();
 await run("node", [`${ROOT}scripts/seed.ts`]);
@@ -32,6 +53,7 @@ console.log(`
     API docs  ${gateway}/api/docs
     OpenAPI   ${gateway}/api/openapi.json
     health    ${gateway}/healthz
+    Stripe    http://127.0.0.1:${stripePort}   (local Stripe-compatible server; webhooks go to ${gateway}/webhooks/stripe)
   Workers: ${workers().map((w) => w.name).join(", ")}. Press Ctrl+C to stop.
 `);
 

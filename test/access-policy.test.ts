@@ -17,6 +17,7 @@ import {
   signUp,
   vendorSession,
 } from "./helpers.ts";
+import { deliver, eventsFor } from "./stripe.ts";
 
 type ActorName = "anonymous" | "customerA" | "customerB" | "vendorA" | "vendorB" | "admin";
 const ACTORS: ActorName[] = ["anonymous", "customerA", "customerB", "vendorA", "vendorB", "admin"];
@@ -27,6 +28,7 @@ const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
   customer: { anonymous: 401, customerA: "allow", customerB: "allow", vendorA: "allow", vendorB: "allow", admin: "allow" },
   vendor: { anonymous: 401, customerA: 403, customerB: 403, vendorA: "allow", vendorB: "allow", admin: 403 },
   admin: { anonymous: 401, customerA: 403, customerB: 403, vendorA: 403, vendorB: 403, admin: "allow" },
+  vendor_or_admin: { anonymous: 401, customerA: 403, customerB: 403, vendorA: "allow", vendorB: "allow", admin: "allow" },
 };
 
 /**
@@ -45,6 +47,31 @@ async function orderOf(customer: Session) {
   return (await res.json<{ order: { id: string; total: number } }>()).order;
 }
 
+/** An order of customer A's paid through Stripe (the local server), its vendor shares recorded by payments. */
+async function paidOrderWithShares() {
+  const product = await createProduct(sessions.vendorA, { categoryId }, { stock: 5, publish: true });
+  const sku = product.variants[0]!.sku;
+  const token = sessions.customerA.accessToken;
+  await eventually(() => api("POST", "/api/v1/cart/items", { token, body: { sku, qty: 1 } }), (r) => r.status === 200);
+  const res = await api("POST", "/api/v1/checkout", {
+    token,
+    body: { shippingAddress: DELIVERY, paymentMethod: "pm_card_visa" },
+    headers: { "idempotency-key": crypto.randomUUID() },
+  });
+  const { order } = await res.json<{ order: { id: string } }>();
+  const [event] = await eventually(() => eventsFor(order.id, "payment_intent.succeeded"), (events) => events.length > 0);
+  await deliver(event!);
+  const paid = await eventually(
+    () => api("GET", `/api/v1/orders/${order.id}`, { token }).then((r) => r.json<{ id: string; status: string; subOrders: { id: string; vendorId: string }[] }>()),
+    (o) => o.status === "paid",
+  );
+  await eventually(
+    () => api("GET", "/api/v1/vendor/payouts", { token: sessions.vendorA.accessToken }).then((r) => r.json<{ items: { subOrderId: string }[] }>()),
+    (p) => p.items.some((e) => e.subOrderId === paid.subOrders[0]?.id),
+  );
+  return paid;
+}
+
 /** A paid order's sub-order of vendor A's, once the vendor's list shows it. */
 async function subOrderOf(vendor: Session) {
   const order = await orderOf(sessions.customerA);
@@ -55,7 +82,12 @@ async function subOrderOf(vendor: Session) {
   );
   return list.items.find((s) => s.orderId === order.id)!.id;
 }
-const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; body?: unknown }>> = {
+const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; body?: unknown; headers?: Record<string, string> }>> = {
+  // Vendor A's sub-order (the owner is always vendor A for vendor routes).
+  "/api/v1/orders/{id}/refund": async () => {
+    const order = await paidOrderWithShares();
+    return { id: order.id, body: { subOrderId: order.subOrders[0]!.id, amount: 1 }, headers: { "idempotency-key": crypto.randomUUID() } };
+  },
   "/api/v1/vendor/staff/{userId}": async (owner) => {
     const hire = await signUp("Hire");
     await profileOf(hire);
@@ -99,9 +131,9 @@ beforeAll(async () => {
   await profileOf(sessions.customerB);
 });
 
-function call(method: string, path: string, actor: ActorName, body: unknown) {
+function call(method: string, path: string, actor: ActorName, body: unknown, extraHeaders: Record<string, string> = {}) {
   const token = actor === "anonymous" ? undefined : sessions[actor].accessToken;
-  const headers: Record<string, string> = body instanceof Uint8Array ? { "content-type": "image/png" } : {};
+  const headers: Record<string, string> = body instanceof Uint8Array ? { "content-type": "image/png", ...extraHeaders } : extraHeaders;
   return api(method, path, { token, ip: freshIp(), body, headers });
 }
 
@@ -135,16 +167,16 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, body }
   });
 
   const param = path.match(/\{\w+\}/)?.[0];
-  if (param && (access === "customer" || access === "vendor")) {
+  if (param && (access === "customer" || access === "vendor" || access === "vendor_or_admin")) {
     it("hides the owner's record from the other account of the same kind (404)", async () => {
       const fixture = OWNED_RECORDS[path];
       expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();
-      const [owner, other] = access === "vendor" ? (["vendorA", "vendorB"] as const) : (["customerA", "customerB"] as const);
+      const [owner, other] = access === "customer" ? (["customerA", "customerB"] as const) : (["vendorA", "vendorB"] as const);
       const record = await fixture!(sessions[owner]);
       const concrete = path.replace(param, record.id);
       const recordBody = record.body ?? body;
-      expect((await call(method, concrete, other, recordBody)).status).toBe(404);
-      expect((await call(method, concrete, owner, recordBody)).status).not.toBe(404);
+      expect((await call(method, concrete, other, recordBody, record.headers)).status).toBe(404);
+      expect((await call(method, concrete, owner, recordBody, record.headers)).status).not.toBe(404);
     });
   }
 });

@@ -32,6 +32,7 @@ export async function bundledWorker(name: string, bindings: Record<string, strin
     modules: true,
     scriptPath: `${outdir}/index.js`,
     rootPath: outdir,
-    bindings: Object.assign({}, options.bindings, bindings),
+    // wrangler vars are strings (the Workers here declare no JSON vars).
+    bindings: { ...(options.bindings as Record<string, string> | undefined), ...bindings },
   };
 }

@@ -8,6 +8,10 @@ declare global {
       VENDORS_DB: D1Database;
       CATALOG_DB: D1Database;
       ORDERS_DB: D1Database;
+      PAYMENTS_DB: D1Database;
+      PAYMENTS_MIGRATIONS: D1Migration[];
+      STRIPE_FAKE_URL: string;
+      STRIPE_WEBHOOK_SECRET: string;
       ORDERS_MIGRATIONS: D1Migration[];
       ORDERS_INBOX: Queue;
       CATALOG_MIGRATIONS: D1Migration[];

@@ -179,7 +179,8 @@ describe("checkout and payment", () => {
     const sku = await product(vendorB, 800, 2);
     await addToCart(shopper.accessToken, sku, 2);
     const order = await placed(shopper.accessToken);
-    const lapsed = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled", 150);
+    // The system tests' payment window is 25 s.
+    const lapsed = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled", 300);
     expect(lapsed.refund).toBeNull();
     expect(await available(shopper.accessToken, sku)).toBe(2);
     const other = await signUp();
@@ -189,7 +190,7 @@ describe("checkout and payment", () => {
     await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_late", amount: order.total, currency: "EUR" });
     const refunded = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.refund !== null);
     expect(refunded).toMatchObject({ status: "cancelled", refund: { amount: order.total, status: "requested" } });
-  });
+  }, 60_000);
 
   it("changes nothing when the same payment.succeeded arrives twice", async () => {
     const shopper = await signUp();

@@ -6,3 +6,4 @@ await applyD1Migrations(env.USERS_DB, env.USERS_MIGRATIONS);
 await applyD1Migrations(env.VENDORS_DB, env.VENDORS_MIGRATIONS);
 await applyD1Migrations(env.CATALOG_DB, env.CATALOG_MIGRATIONS);
 await applyD1Migrations(env.ORDERS_DB, env.ORDERS_MIGRATIONS);
+await applyD1Migrations(env.PAYMENTS_DB, env.PAYMENTS_MIGRATIONS);

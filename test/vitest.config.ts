@@ -2,28 +2,43 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { bundledWorker } from "./bundle-workers.ts";
+import { WEBHOOK_SECRET } from "./global-setup.ts";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
-// The whole system as a client sees it: the gateway under test, auth and users behind it.
+/** Stripe settings of the payments Worker (and of the tests, which sign webhooks with the same secret). */
+const stripe = (url: string) => ({ STRIPE_SECRET_KEY: "sk_test_system", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: url });
+
+// The whole system as a client sees it: the gateway under test, every domain Worker behind it,
+// and the local Stripe-compatible server (started by global-setup.ts).
 export default defineConfig(async () => {
   const keySecret = crypto.randomUUID();
   // Request logs of passing tests are noise; warnings and errors still show.
   const quiet = { LOG_LEVEL: "warn" };
+  const workers = [
+    await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret, ...quiet }),
+    await bundledWorker("users", quiet),
+    await bundledWorker("vendors", quiet),
+    await bundledWorker("catalog", quiet),
+    // A short payment window, so tests can watch unpaid orders lapse.
+    await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "25" }),
+  ];
+  const payments = await bundledWorker("payments", quiet);
+  const migrations = {
+    AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
+    USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
+    VENDORS_MIGRATIONS: await readD1Migrations(path("../migrations/vendors")),
+    CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
+    ORDERS_MIGRATIONS: await readD1Migrations(path("../migrations/orders")),
+    PAYMENTS_MIGRATIONS: await readD1Migrations(path("../migrations/payments")),
+  };
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: path("../wrangler.toml") },
         miniflare: {
-          workers: [
-            await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret, ...quiet }),
-            await bundledWorker("users", quiet),
-            await bundledWorker("vendors", quiet),
-            await bundledWorker("catalog", quiet),
-            // A short payment window, so tests can watch unpaid orders lapse.
-            await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "12" }),
-          ],
-          // Tests play the payments Worker: they publish payment.* events to the orders inbox.
+          workers: [...workers, { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } }],
+          // Tests may play the payments Worker and publish payment.* events to the orders inbox.
           queueProducers: { ORDERS_INBOX: "orders-inbox" },
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
@@ -32,26 +47,20 @@ export default defineConfig(async () => {
             VENDORS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a03",
             CATALOG_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a04",
             ORDERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a05",
+            PAYMENTS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a06",
           },
-          bindings: {
-            AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
-            USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
-            VENDORS_MIGRATIONS: await readD1Migrations(path("../migrations/vendors")),
-            CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
-            ORDERS_MIGRATIONS: await readD1Migrations(path("../migrations/orders")),
-            KEY_ENCRYPTION_SECRET: keySecret,
-            ...quiet,
-          },
+          bindings: { ...migrations, ...stripe(inject("stripeUrl")), STRIPE_FAKE_URL: inject("stripeUrl"), KEY_ENCRYPTION_SECRET: keySecret, ...quiet },
         },
-      }),
+      })),
     ],
     test: {
       name: "system",
       root: path("."),
       silent: "passed-only" as const,
-    include: ["**/*.test.ts"],
+      include: ["**/*.test.ts"],
       setupFiles: ["./setup.ts"],
       testTimeout: 30_000,
+      globalSetup: ["./global-setup.ts"],
     },
   };
 });

@@ -3,9 +3,9 @@ import type { Actor } from "./actor.ts";
 /**
  * Who may call a route. `anonymous`: anyone; `customer`: any signed-in user,
  * who sees only their own records; `vendor`: staff of one vendor, scoped to it;
- * `admin`: administrators.
+ * `admin`: administrators; `vendor_or_admin`: either (a vendor scoped to its own records).
  */
-export type Access = "anonymous" | "customer" | "vendor" | "admin";
+export type Access = "anonymous" | "customer" | "vendor" | "admin" | "vendor_or_admin";
 
 export type AccessDecision = "allow" | "unauthenticated" | "forbidden";
 
@@ -13,6 +13,9 @@ export function decideAccess(access: Access, actor: Actor | undefined): AccessDe
   if (access === "anonymous") return "allow";
   if (!actor) return "unauthenticated";
   if (access === "customer") return "allow";
-  if (access === "vendor") return actor.roles.includes("vendor") && actor.vid ? "allow" : "forbidden";
-  return actor.roles.includes("admin") ? "allow" : "forbidden";
+  const isVendor = actor.roles.includes("vendor") && Boolean(actor.vid);
+  const isAdmin = actor.roles.includes("admin");
+  if (access === "vendor") return isVendor ? "allow" : "forbidden";
+  if (access === "admin") return isAdmin ? "allow" : "forbidden";
+  return isVendor || isAdmin ? "allow" : "forbidden";
 }

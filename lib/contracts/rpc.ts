@@ -1,5 +1,6 @@
 import type { JWK } from "jose";
 import type { HoldResult, ReserveResult } from "../../durable-objects/inventory.ts";
+import type { PaymentInfo } from "./api/payments.ts";
 import type { VendorStatus } from "./api/vendors.ts";
 
 /** RPC methods each Worker offers the others over service bindings. */
@@ -57,6 +58,20 @@ export interface CatalogRpc {
   release(sku: string, holdId: string): Promise<HoldResult>;
   /** Units of a committed hold back to stock (order cancelled after payment). */
   restock(sku: string, holdId: string): Promise<HoldResult>;
+}
+
+export interface CreateIntentInput {
+  orderId: string;
+  userId: string;
+  amount: number;
+  currency: string;
+  /** A Stripe test payment method such as pm_card_visa confirms server-side; without one the client confirms with the client secret. */
+  paymentMethod?: string;
+}
+
+export interface PaymentsRpc {
+  /** The order's PaymentIntent, created once (idempotent by order id). */
+  createIntent(input: CreateIntentInput): Promise<PaymentInfo>;
 }
 
 export interface OrdersRpc {

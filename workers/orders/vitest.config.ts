@@ -9,4 +9,13 @@ export default class extends WorkerEntrypoint {
   restock() { return { ok: true, state: "returned" }; }
 }`;
 
-export default workerProject("orders", { workers: [{ name: "catalog", modules: true, script: catalog }] });
+// The Order object does not call payments; checkout does, and the system tests cover it with the real Worker.
+const payments = `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {}`;
+
+export default workerProject("orders", {
+  workers: [
+    { name: "catalog", modules: true, script: catalog },
+    { name: "payments", modules: true, script: payments },
+  ],
+});

@@ -1,6 +1,7 @@
 import { authRoutes } from "./auth.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { ordersRoutes } from "./orders.ts";
+import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorsRoutes } from "./vendors.ts";
@@ -16,4 +17,5 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiR
   { service: "VENDORS", routes: vendorsRoutes },
   { service: "CATALOG", routes: catalogRoutes },
   { service: "ORDERS", routes: ordersRoutes },
+  { service: "PAYMENTS", routes: paymentsRoutes },
 ];

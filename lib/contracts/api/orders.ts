@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PaymentInfo } from "./payments.ts";
 import { AddressInput } from "./users.ts";
 import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
 
@@ -28,6 +29,7 @@ export const SubOrder = z
     status: SubOrderStatus,
     lines: z.array(OrderLine),
     total: z.number().int(),
+    refunded: z.number().int().openapi({ description: "Refunded so far, minor units" }),
     carrier: z.string().nullable(),
     trackingNumber: z.string().nullable(),
   })
@@ -150,7 +152,7 @@ export const checkout = apiRoute({
     ...jsonBody(z.strictObject({ shippingAddress: ShippingAddress, paymentMethod: z.string().max(100).optional() })),
   },
   responses: {
-    201: jsonResponse(z.object({ order: Order, payment: z.null() }), "The order, awaiting payment"),
+    201: jsonResponse(z.object({ order: Order, payment: PaymentInfo.nullable() }), "The order, awaiting payment (payment is null if payments could not be reached: retry with the same key)"),
     409: { description: "Cart empty, mixed currencies, or some stock is gone (the problem lists the SKUs)" },
     422: { description: "The Idempotency-Key was used with a different request" },
   },

@@ -3,7 +3,7 @@ import type { Access } from "../access.ts";
 import { Problem } from "../../http/problem.ts";
 
 /** Names of the service bindings the gateway forwards to. */
-export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG" | "ORDERS";
+export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG" | "ORDERS" | "PAYMENTS";
 
 type ApiRouteConfig<P extends string> = Omit<RouteConfig, "path"> & {
   path: P;
@@ -40,7 +40,7 @@ function problemResponses(access: Access) {
   if (access !== "anonymous") {
     responses[401] = { description: "Missing or invalid access token", ...problemContent };
   }
-  if (access === "vendor" || access === "admin") {
+  if (access === "vendor" || access === "admin" || access === "vendor_or_admin") {
     responses[403] = { description: "Caller lacks the role", ...problemContent };
   }
   return responses;

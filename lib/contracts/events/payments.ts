@@ -10,3 +10,10 @@ export const PaymentSucceeded = defineEvent(
 
 /** The order's payment was declined or canceled (emitted by payments). */
 export const PaymentFailed = defineEvent("payment.failed", 1, z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }));
+
+/** Money went back to the shopper: the whole order (subOrderId null) or part of one sub-order. */
+export const RefundSucceeded = defineEvent(
+  "refund.succeeded",
+  1,
+  z.object({ orderId: z.string(), subOrderId: z.string().nullable(), refundId: z.string(), amount: z.number().int(), currency: z.string() }),
+);

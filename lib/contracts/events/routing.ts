@@ -1,6 +1,6 @@
 import { UserRegistered } from "./auth.ts";
 import { OrderUpdated } from "./orders.ts";
-import { PaymentFailed, PaymentSucceeded } from "./payments.ts";
+import { PaymentFailed, PaymentSucceeded, RefundSucceeded } from "./payments.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "./vendors.ts";
 
 /**
@@ -13,12 +13,13 @@ export const EVENT_ROUTES = {
   [VendorApproved.type]: ["INBOX_CATALOG"],
   [VendorSuspended.type]: ["INBOX_CATALOG"],
   [VendorProfileUpdated.type]: ["INBOX_CATALOG"],
-  [OrderUpdated.type]: ["INBOX_ORDERS"],
+  [OrderUpdated.type]: ["INBOX_ORDERS", "INBOX_PAYMENTS"],
   [PaymentSucceeded.type]: ["INBOX_ORDERS"],
   [PaymentFailed.type]: ["INBOX_ORDERS"],
+  [RefundSucceeded.type]: ["INBOX_ORDERS"],
 } as const satisfies Record<string, readonly InboxBinding[]>;
 
-export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG" | "INBOX_ORDERS";
+export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG" | "INBOX_ORDERS" | "INBOX_PAYMENTS";
 
 export function inboxesFor(type: string): readonly InboxBinding[] {
   return (EVENT_ROUTES as Record<string, readonly InboxBinding[]>)[type] ?? [];

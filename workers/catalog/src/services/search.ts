@@ -83,7 +83,8 @@ async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQ
   if (query.category) {
     const category = await categoryBySlug(db, query.category);
     if (!category) return undefined;
-    filters.push(sql`p.category_path LIKE ${`${category.path}%`}`);
+    // GLOB, unlike LIKE, is case-sensitive, so it can use the index on category_path (slugs hold no glob characters).
+    filters.push(sql`p.category_path GLOB ${`${category.path}*`}`);
   }
   if (query.vendor) filters.push(sql`p.vendor_id = ${query.vendor}`);
   if (query.minPrice !== undefined) filters.push(sql`p.min_price >= ${query.minPrice}`);
@@ -99,29 +100,28 @@ async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQ
   return filters;
 }
 
+/** All three facets in one statement over one materialized result, instead of re-running the filters per facet. */
 async function facetsOf(db: DrizzleD1Database, hits: SQL, where: SQL): Promise<Facets> {
-  const matched = sql`WITH matched AS (SELECT p.category_id, p.vendor_id, p.min_price FROM products p ${hits} WHERE ${where})`;
   const bucket = sql.raw(
     `CASE ${PRICE_BUCKETS.map((max, i) => `WHEN min_price < ${max} THEN ${i}`).join(" ")} ELSE ${PRICE_BUCKETS.length} END`,
   );
-  const [categories, vendors, prices] = await Promise.all([
-    db.all<{ id: string; slug: string; name: string; count: number }>(sql`${matched}
-      SELECT c.id, c.slug, c.name, COUNT(*) AS count FROM matched m JOIN categories c ON c.id = m.category_id
-      GROUP BY c.id ORDER BY count DESC, c.name LIMIT 50`),
-    db.all<{ id: string; name: string; count: number }>(sql`${matched}
-      SELECT v.id, v.name, COUNT(*) AS count FROM matched m JOIN vendors v ON v.id = m.vendor_id
-      GROUP BY v.id ORDER BY count DESC, v.name LIMIT 50`),
-    db.all<{ bucket: number; count: number }>(sql`${matched}
-      SELECT ${bucket} AS bucket, COUNT(*) AS count FROM matched GROUP BY bucket ORDER BY bucket`),
-  ]);
+  const rows = await db.all<{ facet: "category" | "vendor" | "price"; id: string; slug: string | null; name: string | null; count: number }>(sql`
+    WITH matched AS MATERIALIZED (SELECT p.category_id, p.vendor_id, p.min_price FROM products p ${hits} WHERE ${where})
+    SELECT * FROM (SELECT 'category' AS facet, c.id, c.slug, c.name, COUNT(*) AS count FROM matched m JOIN categories c ON c.id = m.category_id
+      GROUP BY c.id ORDER BY count DESC, c.name LIMIT 50)
+    UNION ALL
+    SELECT * FROM (SELECT 'vendor' AS facet, v.id, NULL AS slug, v.name, COUNT(*) AS count FROM matched m JOIN vendors v ON v.id = m.vendor_id
+      GROUP BY v.id ORDER BY count DESC, v.name LIMIT 50)
+    UNION ALL
+    SELECT * FROM (SELECT 'price' AS facet, ${bucket} AS id, NULL AS slug, NULL AS name, COUNT(*) AS count FROM matched GROUP BY 2 ORDER BY 2)`);
+  const of = (facet: string) => rows.filter((row) => row.facet === facet);
   return {
-    categories,
-    vendors,
-    prices: prices.map(({ bucket, count }) => ({
-      min: bucket === 0 ? 0 : (PRICE_BUCKETS[bucket - 1] ?? 0),
-      max: PRICE_BUCKETS[bucket] ?? null,
-      count,
-    })),
+    categories: of("category").map(({ id, slug, name, count }) => ({ id, slug: slug ?? "", name: name ?? "", count })),
+    vendors: of("vendor").map(({ id, name, count }) => ({ id, name: name ?? "", count })),
+    prices: of("price").map(({ id, count }) => {
+      const index = Number(id);
+      return { min: index === 0 ? 0 : (PRICE_BUCKETS[index - 1] ?? 0), max: PRICE_BUCKETS[index] ?? null, count };
+    }),
   };
 }
 

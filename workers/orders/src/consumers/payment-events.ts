@@ -1,5 +1,5 @@
 import type { OrderObject } from "../../../../durable-objects/order.ts";
-import { PaymentFailed, PaymentSucceeded } from "../../../../lib/contracts/events/payments.ts";
+import { PaymentFailed, PaymentSucceeded, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
 import type { Consumer } from "../../../../lib/queue/consume.ts";
 
 /**
@@ -23,5 +23,13 @@ export function paymentConsumers(ns: DurableObjectNamespace<OrderObject>): Consu
       return [];
     },
   };
-  return [succeeded, failed];
+  const refunded: Consumer<typeof RefundSucceeded> = {
+    event: RefundSucceeded,
+    async effect(event) {
+      const { orderId, refundId, subOrderId, amount } = event.data;
+      await orderOf(orderId).markRefunded(refundId, subOrderId, amount);
+      return [];
+    },
+  };
+  return [succeeded, failed, refunded];
 }

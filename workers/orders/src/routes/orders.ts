@@ -18,14 +18,13 @@ async function ownOrder(c: Context<{ Bindings: Env }>, id: string) {
 export const orderRoutes = createRoutes<Env>()
   .openapi(checkout, async (c) => {
     const actor = requireActor(c);
-    const order = await placeOrder(drizzle(c.env.DB), c.env, {
+    const placed = await placeOrder(drizzle(c.env.DB), c.env, {
       userId: actor.sub,
       idempotencyKey: c.req.valid("header")["idempotency-key"],
       body: c.req.valid("json"),
       traceId: c.get("traceId"),
     });
-    // The payments Worker creates the payment intent here once it lands; until then payment is awaited by event.
-    return c.json({ order, payment: null }, 201);
+    return c.json(placed, 201);
   })
   .openapi(listOrders, async (c) => {
     const { limit, cursor } = c.req.valid("query");

@@ -3,7 +3,9 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { PlaceResult, PlacedOrder } from "../../../../durable-objects/order.ts";
 import type { Order, OrderLine, ShippingAddress } from "../../../../lib/contracts/api/orders.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
-import { type CatalogRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import type { PaymentInfo } from "../../../../lib/contracts/api/payments.ts";
+import { type CatalogRpc, type PaymentsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { log } from "../../../../lib/http/log.ts";
 import { sha256Hex } from "../../../../lib/crypto.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { idempotencyKeys } from "../db/schema.ts";
@@ -21,7 +23,32 @@ export interface CheckoutInput {
  * same order; with another body it is refused (422). Prices come from the catalog
  * now, never from the client; stock is held by the Order Durable Object's saga.
  */
-export async function placeOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<Order> {
+export async function placeOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<{ order: Order; payment: PaymentInfo | null }> {
+  const order = await holdStock(db, env, input);
+  return { order, payment: order.status === "awaiting_payment" ? await paymentFor(env, input, order) : null };
+}
+
+/**
+ * The saga's payment step: the order's PaymentIntent (made once per order by
+ * payments). If payments cannot be reached the order still awaits payment; the
+ * same checkout retried with its Idempotency-Key asks again.
+ */
+async function paymentFor(env: Env, input: CheckoutInput, order: Order): Promise<PaymentInfo | null> {
+  try {
+    return await rpc<PaymentsRpc>(env.PAYMENTS).createIntent({
+      orderId: order.id,
+      userId: input.userId,
+      amount: order.total,
+      currency: order.currency,
+      paymentMethod: input.body.paymentMethod,
+    });
+  } catch (error) {
+    log("error", "orders", { msg: "payment intent not created", orderId: order.id, error: String(error), traceId: input.traceId });
+    return null;
+  }
+}
+
+async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<Order> {
   const requestHash = await sha256Hex(JSON.stringify(input.body));
   const replay = await existingOrder(db, env, input, requestHash);
   if (replay) return replay;

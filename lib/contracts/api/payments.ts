@@ -1,0 +1,85 @@
+import { z } from "@hono/zod-openapi";
+import { IdParam, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+
+export const LedgerEntry = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(["sale", "commission", "transfer", "refund", "commission_refund", "reversal"]),
+    amount: z.number().int().openapi({ description: "What the platform owes the vendor goes up (+) or down (-), minor units" }),
+    currency: z.string(),
+    orderId: z.string(),
+    subOrderId: z.string(),
+    reference: z.string().nullable().openapi({ description: "Stripe transfer, reversal or refund id" }),
+    createdAt: z.string(),
+  })
+  .openapi("LedgerEntry");
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+export const Payouts = z
+  .object({
+    account: z.object({ id: z.string(), payoutsEnabled: z.boolean() }).nullable(),
+    balances: z.array(z.object({ currency: z.string(), owed: z.number().int() })).openapi({ description: "Sales minus commission, transfers and refunds, per currency" }),
+    items: z.array(LedgerEntry),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi("Payouts");
+export type Payouts = z.infer<typeof Payouts>;
+
+export const PaymentInfo = z
+  .object({
+    id: z.string(),
+    status: z.enum(["requires_payment_method", "processing", "succeeded", "failed", "canceled"]),
+    amount: z.number().int(),
+    currency: z.string(),
+    clientSecret: z.string().nullable().openapi({ description: "For Stripe.js, when the payment is confirmed in the browser" }),
+    declineCode: z.string().nullable(),
+  })
+  .openapi("PaymentInfo");
+export type PaymentInfo = z.infer<typeof PaymentInfo>;
+
+export const stripeWebhook = apiRoute({
+  method: "post",
+  path: "/webhooks/stripe",
+  "x-access": "anonymous",
+  "x-max-body-bytes": 262_144,
+  summary: "Stripe's webhook (verified by its Stripe-Signature header)",
+  request: { body: { content: { "application/json": { schema: z.object({}).passthrough() } }, required: true } },
+  responses: { 200: { description: "Received" }, 400: { description: "Signature missing, wrong, stale or from the future" } },
+});
+
+export const getPayouts = apiRoute({
+  method: "get",
+  path: "/api/v1/vendor/payouts",
+  "x-access": "vendor",
+  summary: "The store's payouts ledger and what it is owed",
+  request: { query: PageQuery },
+  responses: { 200: jsonResponse(Payouts, "The ledger, newest first") },
+});
+
+export const startOnboarding = apiRoute({
+  method: "post",
+  path: "/api/v1/vendor/payouts/onboarding",
+  "x-access": "vendor",
+  summary: "A Stripe onboarding link for the store's connected account",
+  request: jsonBody(z.strictObject({ returnUrl: z.url().optional(), refreshUrl: z.url().optional() })),
+  responses: { 200: jsonResponse(z.object({ accountId: z.string(), url: z.string() }), "Go to url") },
+});
+
+export const refundOrder = apiRoute({
+  method: "post",
+  path: "/api/v1/orders/{id}/refund",
+  "x-access": "vendor_or_admin",
+  summary: "Refund a sub-order in full or in part (its vendor, or an admin)",
+  request: {
+    params: IdParam,
+    headers: z.object({ "idempotency-key": z.string().min(8).max(100) }),
+    ...jsonBody(z.strictObject({ subOrderId: z.string().min(1).max(64), amount: z.number().int().positive().optional(), reason: z.string().max(200).optional() })),
+  },
+  responses: {
+    200: jsonResponse(z.object({ refundId: z.string(), amount: z.number().int(), reversal: z.number().int() }), "Refunded"),
+    404: { description: "No such sub-order of the caller's store" },
+    409: { description: "More than what is left to refund, or not paid" },
+  },
+});
+
+export const paymentsRoutes = [stripeWebhook, getPayouts, startOnboarding, refundOrder];

@@ -1,0 +1,34 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import type { PaymentInfo } from "../../../lib/contracts/api/payments.ts";
+import type { CreateIntentInput, PaymentsRpc } from "../../../lib/contracts/rpc.ts";
+import { setLogLevel } from "../../../lib/http/log.ts";
+import { publishPending } from "../../../lib/outbox/outbox.ts";
+import { armOutboxRelay } from "../../../lib/outbox/relay.ts";
+import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { app } from "./app.ts";
+import { onOrderUpdated } from "./consumers/order-updated.ts";
+import { createIntent } from "./services/intents.ts";
+import { settleHeldShares } from "./services/shares.ts";
+import { stripeClient } from "./services/stripe.ts";
+
+export { OutboxRelay } from "../../../lib/outbox/relay.ts";
+
+export default class PaymentsWorker extends WorkerEntrypoint<Env> implements PaymentsRpc {
+  override fetch(request: Request): Response | Promise<Response> {
+    return app.fetch(request, this.env, this.ctx);
+  }
+
+  createIntent(input: CreateIntentInput): Promise<PaymentInfo> {
+    return createIntent(drizzle(this.env.DB), stripeClient(this.env), input);
+  }
+
+  override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    setLogLevel(this.env.LOG_LEVEL);
+    const db = drizzle(this.env.DB);
+    await armOutboxRelay(this.env.OUTBOX_RELAY);
+    await consumeBatch(batch, db, [onOrderUpdated(this.env, () => stripeClient(this.env))], "payments");
+    await publishPending(this.env, db);
+    await settleHeldShares(db, stripeClient(this.env));
+  }
+}

@@ -1,0 +1,33 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { ledger } from "../db/schema.ts";
+
+type Entry = typeof ledger.$inferInsert;
+
+export function entry(db: DrizzleD1Database, values: Omit<Entry, "id" | "createdAt">) {
+  return db.insert(ledger).values({ ...values, createdAt: new Date().toISOString() });
+}
+
+/** What the platform still owes the vendor for one sub-order: the sum of its ledger. */
+export async function owedFor(db: DrizzleD1Database, subOrderId: string): Promise<number> {
+  const [row] = await db.select({ owed: sql<number>`COALESCE(SUM(${ledger.amount}), 0)` }).from(ledger).where(eq(ledger.subOrderId, subOrderId));
+  return row?.owed ?? 0;
+}
+
+export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limit: number, cursor?: string) {
+  const before = cursor ? Number(atob(cursor)) : undefined;
+  const rows = await db
+    .select()
+    .from(ledger)
+    .where(and(eq(ledger.vendorId, vendorId), before ? lt(ledger.id, before) : undefined))
+    .orderBy(desc(ledger.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map(({ vendorId: _vendorId, ...rest }) => rest);
+  const last = items.at(-1);
+  const balances = await db
+    .select({ currency: ledger.currency, owed: sql<number>`SUM(${ledger.amount})` })
+    .from(ledger)
+    .where(eq(ledger.vendorId, vendorId))
+    .groupBy(ledger.currency);
+  return { items, nextCursor: rows.length > limit && last ? btoa(String(last.id)) : null, balances };
+}

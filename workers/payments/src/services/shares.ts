@@ -1,0 +1,71 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type Stripe from "stripe";
+import type { Order } from "../../../../lib/contracts/api/orders.ts";
+import { type VendorsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { log } from "../../../../lib/http/log.ts";
+import { accounts, payments, shares } from "../db/schema.ts";
+import { entry, owedFor } from "./ledger.ts";
+import { toStripeCurrency } from "./stripe.ts";
+
+/** Commission in minor units, rounded half up: what the platform keeps of a vendor's sale. */
+export function commissionOf(gross: number, bps: number): number {
+  return Math.round((gross * bps) / 10_000);
+}
+
+/**
+ * A paid order's vendor shares and their ledger lines (sale, commission). The
+ * statements go in the consumer's batch; transfers follow in settleHeldShares.
+ */
+export async function sharesOfPaidOrder(db: DrizzleD1Database, vendors: Fetcher, order: Order) {
+  const [existing] = await db.select({ id: shares.subOrderId }).from(shares).where(eq(shares.orderId, order.id)).limit(1);
+  if (existing) return [];
+  const [payment] = await db.select().from(payments).where(eq(payments.orderId, order.id));
+  const now = new Date().toISOString();
+  const statements = [];
+  for (const sub of order.subOrders) {
+    const vendor = await rpc<VendorsRpc>(vendors).vendor(sub.vendorId);
+    if (!vendor) throw new Error(`vendor ${sub.vendorId} is unknown`);
+    const commission = commissionOf(sub.total, vendor.commissionBps);
+    const base = { vendorId: sub.vendorId, orderId: order.id, subOrderId: sub.id, currency: order.currency };
+    statements.push(
+      db.insert(shares).values({ ...base, gross: sub.total, commission, status: payment?.disputed ? "frozen" : "held", createdAt: now }),
+      entry(db, { ...base, kind: "sale", amount: sub.total, reference: payment?.intentId ?? null }),
+      entry(db, { ...base, kind: "commission", amount: -commission, reference: null }),
+    );
+  }
+  return statements;
+}
+
+/**
+ * Pays vendors what they are owed for held shares, once their Stripe account can
+ * receive payouts. One transfer per sub-order, its idempotency key derived from
+ * the sub-order: a retry after a lost answer never pays twice.
+ */
+export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, vendorId?: string): Promise<void> {
+  const held = await db
+    .select({ share: shares, accountId: accounts.accountId })
+    .from(shares)
+    .innerJoin(accounts, and(eq(accounts.vendorId, shares.vendorId), eq(accounts.payoutsEnabled, true)))
+    .where(and(eq(shares.status, "held"), vendorId ? eq(shares.vendorId, vendorId) : undefined))
+    .limit(50);
+  for (const { share, accountId } of held) {
+    const owed = await owedFor(db, share.subOrderId);
+    if (owed <= 0) continue;
+    const transfer = await stripe.transfers.create(
+      { amount: owed, currency: toStripeCurrency(share.currency), destination: accountId, transfer_group: share.orderId, metadata: { sub_order_id: share.subOrderId } },
+      { idempotencyKey: `transfer-${share.subOrderId}` },
+    );
+    // Only a share still held becomes transferred; otherwise the CASE yields NULL and the whole batch rolls back.
+    const guarded = sql`CASE WHEN ${shares.status} = 'held' THEN 'transferred' ELSE NULL END`;
+    try {
+      await db.batch([
+        db.update(shares).set({ status: guarded, transferId: transfer.id }).where(eq(shares.subOrderId, share.subOrderId)),
+        entry(db, { vendorId: share.vendorId, orderId: share.orderId, subOrderId: share.subOrderId, kind: "transfer", amount: -owed, currency: share.currency, reference: transfer.id }),
+      ]);
+    } catch (error) {
+      if (!String(error).includes("NOT NULL constraint failed")) throw error;
+      log("info", "payments", { msg: "share already settled", subOrderId: share.subOrderId });
+    }
+  }
+}
