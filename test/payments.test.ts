@@ -221,6 +221,35 @@ describe("splitting the money", () => {
     expect(intents).toHaveLength(1);
   });
 
+  it("accrues what a vendor without payouts is owed, and transfers it once Stripe enables payouts", async () => {
+    const late = await vendorSession(admin, "Pay Late");
+    const shopper = await signUp();
+    const { order } = await buy(shopper, [{ vendor: late, price: 2000, qty: 1 }]);
+    await deliver(await succeededEvent(order.id));
+    const owed = await eventually(() => payoutsOf(late), (p) => p.items.length === 2);
+    expect(owed.balances).toEqual([{ currency: "EUR", owed: 2000 - 200 }]);
+    expect((await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id)).toEqual([]);
+    await connect(late);
+    const paid = await eventually(() => payoutsOf(late), (p) => p.items.some((e) => e.kind === "transfer"));
+    expect(paid.balances).toEqual([{ currency: "EUR", owed: 0 }]);
+  });
+
+  it("freezes a disputed order's unpaid shares", async () => {
+    const late = await vendorSession(admin, "Pay Disputed");
+    const shopper = await signUp();
+    const { order, payment } = await buy(shopper, [{ vendor: late, price: 1500, qty: 1 }]);
+    await deliver(await succeededEvent(order.id));
+    await eventually(() => payoutsOf(late), (p) => p.items.length === 2);
+    await fake("POST", `/payment_intents/${payment!.id}/dispute`);
+    const dispute = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=charge.dispute.created")).events.find((e) => e.payload.includes(payment!.id));
+    expect((await deliver(dispute!)).status).toBe(200);
+    await connect(late);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id)).toEqual([]);
+    const row = await env.PAYMENTS_DB.prepare("SELECT status FROM vendor_shares WHERE order_id = ?").bind(order.id).first<{ status: string }>();
+    expect(row?.status).toBe("frozen");
+  });
+
   it("keeps each vendor's payouts to itself", async () => {
     const a = await payoutsOf(vendorA);
     const b = await payoutsOf(vendorB);
