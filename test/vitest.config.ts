@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { bundledWorker } from "./bundle-workers.ts";
+import { bundledWorker } from "../scripts/bundle-worker.ts";
 import { WEBHOOK_SECRET } from "./global-setup.ts";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));

@@ -1,10 +1,6 @@
 // The Workers of the benchmark's Miniflare: the bundled catalog, a bare Worker and a driver that calls Durable Objects from inside workerd.
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { type Json, type MiniflareOptions, type V4MiniflareOptions, convertV4MiniflareOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { bundledWorker } from "../bundle-worker.ts";
 
 // Each Worker answers on its own host name; dispatchFetch never leaves the process's loopback socket.
 export const HOSTS = { catalog: "http://catalog.bench", bare: "http://bare.bench", driver: "http://driver.bench" };
@@ -55,31 +51,10 @@ export default {
 };
 `;
 
-/**
- * The catalog Worker bundled and bound as the system tests do (test/bundle-workers.ts), into its own
- * output folder so a benchmark never rewrites a bundle a test run is loading.
- */
+/** The catalog Worker bundled and bound as the system tests do, quiet: request logs would only slow it down. */
 async function bundledCatalog() {
-  const outdir = `${ROOT}.build/bench/catalog`;
-  await build({
-    entryPoints: [`${ROOT}workers/catalog/src/index.ts`],
-    outfile: `${outdir}/index.js`,
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser", "import"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "warning",
-  });
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(`${ROOT}workers/catalog/wrangler.toml`);
-  // The bundle replaces wrangler's module rules; request logs would only slow the Worker down.
-  const { modulesRules: _rules, ...options } = workerOptions;
-  // wrangler's type of these options loses its keys (an Omit over an index signature); bindings are the [vars].
-  const vars = options.bindings as Record<string, Json> | undefined;
-  const compatibilityDate = typeof options.compatibilityDate === "string" ? options.compatibilityDate : undefined;
-  return { ...options, name: "catalog", modules: true, scriptPath: `${outdir}/index.js`, rootPath: outdir, compatibilityDate, bindings: { ...vars, LOG_LEVEL: "warn" } };
+  const catalog = await bundledWorker("catalog", { LOG_LEVEL: "warn" }, "bench");
+  return { ...catalog, bindings: catalog.bindings as Record<string, Json> };
 }
 
 export async function benchOptions(): Promise<MiniflareOptions> {

@@ -5,12 +5,13 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * A domain Worker as an auxiliary Worker of a vitest project: bundled with
- * esbuild (the vitest plugin runs only the Worker under test from source) and
- * bound exactly as its wrangler.toml says.
+ * A domain Worker bundled with esbuild and bound exactly as its wrangler.toml
+ * says, as Miniflare options: an auxiliary Worker of the system tests (the vitest
+ * plugin runs only the Worker under test from source) or a Worker of the benchmark.
+ * Each user bundles into its own folder, so one never rewrites a bundle another is loading.
  */
-export async function bundledWorker(name: string, bindings: Record<string, string> = {}) {
-  const outdir = `${root}.build/test/${name}`;
+export async function bundledWorker(name: string, bindings: Record<string, string> = {}, folder: "test" | "bench" = "test") {
+  const outdir = `${root}.build/${folder}/${name}`;
   await build({
     entryPoints: [`${root}workers/${name}/src/index.ts`],
     outfile: `${outdir}/index.js`,
@@ -26,8 +27,11 @@ export async function bundledWorker(name: string, bindings: Record<string, strin
   const { workerOptions } = unstable_getMiniflareWorkerOptions(`${root}workers/${name}/wrangler.toml`);
   // The bundle replaces wrangler's module rules.
   const { modulesRules: _rules, ...options } = workerOptions;
+  // wrangler's type of these options loses its keys (an Omit over an index signature); read the date back.
+  const { compatibilityDate } = options as { compatibilityDate?: unknown };
   return {
     ...options,
+    compatibilityDate: typeof compatibilityDate === "string" ? compatibilityDate : undefined,
     name,
     modules: true,
     scriptPath: `${outdir}/index.js`,
