@@ -20,8 +20,8 @@ app.notFound(notFound);
 app.use((c, next) =>
   cors({
     origin: c.env.DASHBOARD_ORIGIN,
-    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
-    exposeHeaders: ["x-trace-id", "retry-after", "ratelimit", "ratelimit-policy"],
+    allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "x-cart-id"],
+    exposeHeaders: ["x-trace-id", "x-cart-id", "retry-after", "ratelimit", "ratelimit-policy"],
     maxAge: 600,
   })(c, next),
 );
