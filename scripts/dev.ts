@@ -23,7 +23,7 @@ if (!existsSync(paymentsVars)) {
 
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 
-const stripeFake = spawn("node", [`${ROOT}scripts/stripe-local/main.ts`], {
+const stripeFake = spawn("node", [`${ROOT}scripts/stripe-fake/main.ts`], {
   cwd: ROOT,
   stdio: "inherit",
   env: { ...process.env, STRIPE_FAKE_PORT: stripePort, STRIPE_WEBHOOK_URL: `${gateway}/webhooks/stripe`, STRIPE_WEBHOOK_SECRET: "whsec_local" },

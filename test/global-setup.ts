@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startStripeFake } from "../scripts/stripe-local/server.ts";
+import { startStripeFake } from "../scripts/stripe-fake/server.ts";
 
 export const WEBHOOK_SECRET = "whsec_system_tests";
 

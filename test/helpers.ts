@@ -179,7 +179,7 @@ export async function publishPaymentEvent(type: "payment.succeeded" | "payment.f
 
 export const DELIVERY = { recipient: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" };
 
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, attempts = 100): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, attempts = 200): Promise<T> {
   for (let i = 0; i < attempts; i++) {
     const value = await read();
     if (done(value)) return value;

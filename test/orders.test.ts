@@ -179,8 +179,8 @@ describe("checkout and payment", () => {
     const sku = await product(vendorB, 800, 2);
     await addToCart(shopper.accessToken, sku, 2);
     const order = await placed(shopper.accessToken);
-    // The system tests' payment window is 25 s.
-    const lapsed = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled", 300);
+    // The system tests' payment window is 40 s.
+    const lapsed = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled", 600);
     expect(lapsed.refund).toBeNull();
     expect(await available(shopper.accessToken, sku)).toBe(2);
     const other = await signUp();
@@ -190,7 +190,7 @@ describe("checkout and payment", () => {
     await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_late", amount: order.total, currency: "EUR" });
     const refunded = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.refund !== null);
     expect(refunded).toMatchObject({ status: "cancelled", refund: { amount: order.total, status: "requested" } });
-  }, 60_000);
+  }, 90_000);
 
   it("changes nothing when the same payment.succeeded arrives twice", async () => {
     const shopper = await signUp();
@@ -279,12 +279,13 @@ describe("flash sale", () => {
       orders.map(({ order }) => publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: `pi_${order.id}`, amount: order.total, currency: "EUR" })),
     );
     const winners = shoppers.filter((_, i) => statuses[i] === 201);
-    const paid = await eventually(
-      () => Promise.all(orders.map(({ order }, i) => orderOf(winners[i]!, order.id))),
-      (all) => all.every((o) => o.status === "paid"),
-      200,
-    );
-    expect(paid).toHaveLength(50);
+    // Poll only the orders not yet seen paid, gently: the machine is busy settling them.
+    const pending = new Map(orders.map(({ order }, i) => [order.id, winners[i]!]));
+    for (let round = 0; round < 120 && pending.size > 0; round++) {
+      for (const [id, token] of pending) if ((await orderOf(token, id)).status === "paid") pending.delete(id);
+      if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect([...pending.keys()]).toEqual([]);
     const level = await api("PUT", `/api/v1/vendor/inventory/${sku}`, { token: vendorA.accessToken, body: { onHand: 0 } });
     expect(await level.json()).toEqual({ sku, onHand: 0, held: 0, available: 0 });
   }, 90_000);

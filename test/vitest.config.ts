@@ -21,7 +21,7 @@ export default defineConfig(async () => {
     await bundledWorker("vendors", quiet),
     await bundledWorker("catalog", quiet),
     // A short payment window, so tests can watch unpaid orders lapse.
-    await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "25" }),
+    await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
   const migrations = {
