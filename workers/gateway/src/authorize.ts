@@ -3,6 +3,14 @@ import { type Access, decideAccess } from "../../../lib/contracts/access.ts";
 import { ProblemError, problem } from "../../../lib/http/problem.ts";
 import { verifyAccessToken } from "./jwt.ts";
 
+const WHO: Record<Access, string> = {
+  anonymous: "anyone",
+  customer: "signed-in users",
+  vendor: "vendor staff",
+  admin: "administrators",
+  vendor_or_admin: "vendor staff and administrators",
+};
+
 /**
  * Applies a route's access policy. A bad token on an anonymous route is
  * ignored (the caller is anonymous); anywhere else it is a 401.
@@ -24,7 +32,7 @@ export function authorize(access: Access): MiddlewareHandler<{ Bindings: Env }> 
       const detail = header ? "The access token is missing, malformed, expired or not trusted." : "Sign in to call this route.";
       return problem(c, 401, detail, { headers: { "www-authenticate": 'Bearer realm="api"' } });
     }
-    if (decision === "forbidden") return problem(c, 403, `This route is for ${access} accounts.`);
+    if (decision === "forbidden") return problem(c, 403, `This route is for ${WHO[access]}.`);
     await next();
   };
 }
