@@ -4,8 +4,7 @@ import { OrderUpdated } from "../lib/contracts/events/orders.ts";
 import { newId } from "../lib/contracts/ids.ts";
 import { type CatalogRpc, rpc } from "../lib/contracts/rpc.ts";
 import type { EventEnvelope } from "../lib/contracts/events/envelope.ts";
-import { inboxesFor } from "../lib/contracts/events/routing.ts";
-import { type OutboxEnv, buildEvent } from "../lib/outbox/outbox.ts";
+import { type OutboxEnv, buildEvent, sendToInboxes } from "../lib/outbox/outbox.ts";
 
 export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
 
@@ -295,13 +294,7 @@ export class OrderObject extends DurableObject<OrderEnv> {
     const pending = await this.ctx.storage.list<EventEnvelope>({ prefix: "outbox:" });
     for (const [key, event] of pending) {
       try {
-        await Promise.all(
-          inboxesFor(event.type).map((binding) => {
-            const queue = this.env[binding];
-            if (!queue) throw new Error(`no queue bound as ${binding}`);
-            return queue.send(event, { contentType: "json" });
-          }),
-        );
+        await sendToInboxes(this.env, event);
         await this.ctx.storage.delete(key);
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }));

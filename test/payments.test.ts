@@ -257,5 +257,7 @@ describe("splitting the money", () => {
     const aSubs = new Set(a.items.map((e) => e.subOrderId));
     expect(b.items.some((e) => aSubs.has(e.subOrderId))).toBe(false);
     expect((await api("GET", "/api/v1/vendor/payouts", { token: (await signUp()).accessToken })).status).toBe(403);
+    const badCursor = await api("GET", "/api/v1/vendor/payouts?cursor=bm9uc2Vuc2U", { token: vendorA.accessToken });
+    expect(badCursor.status).toBe(400);
   });
 });

@@ -30,6 +30,17 @@ export function stageEvent(db: DrizzleD1Database, event: EventEnvelope) {
   return db.insert(outbox).values({ id: event.id, type: event.type, envelope: event, createdAt: Date.now() });
 }
 
+/** Sends one event to every inbox queue that wants it (the routing table), for D1 and Durable Object outboxes alike. */
+export async function sendToInboxes(env: OutboxEnv, event: EventEnvelope): Promise<void> {
+  await Promise.all(
+    inboxesFor(event.type).map((binding) => {
+      const queue = env[binding];
+      if (!queue) throw new Error(`no queue bound as ${binding} for ${event.type}`);
+      return queue.send(event, { contentType: "json" });
+    }),
+  );
+}
+
 /**
  * Sends unsent events to their inbox queues and marks them sent. Safe to run
  * concurrently or twice: delivery is at least once and consumers are idempotent.
@@ -51,15 +62,8 @@ export async function publishPending(
   const failed: string[] = [];
   await Promise.all(
     rows.map(async (row) => {
-      const envelope = row.envelope as EventEnvelope;
       try {
-        await Promise.all(
-          inboxesFor(row.type).map((binding) => {
-            const queue = env[binding];
-            if (!queue) throw new Error(`no queue bound as ${binding} for ${row.type}`);
-            return queue.send(envelope, { contentType: "json" });
-          }),
-        );
+        await sendToInboxes(env, row.envelope as EventEnvelope);
         sent.push(row.id);
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "outbox publish failed", eventId: row.id, error: String(error) }));

@@ -30,3 +30,15 @@ export class OutboxRelay extends DurableObject<RelayEnv> {
 export function armOutboxRelay(ns: DurableObjectNamespace<OutboxRelay>): Promise<void> {
   return ns.get(ns.idFromName("outbox")).arm();
 }
+
+/** Runs a write that stages events: arms the relay first, publishes right after the commit. */
+export async function withOutbox<T>(
+  env: RelayEnv & { OUTBOX_RELAY: DurableObjectNamespace<OutboxRelay> },
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+  write: () => Promise<T>,
+): Promise<T> {
+  await armOutboxRelay(env.OUTBOX_RELAY);
+  const result = await write();
+  ctx.waitUntil(publishPending(env, drizzle(env.DB)));
+  return result;
+}

@@ -3,8 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { PaymentInfo } from "../../../lib/contracts/api/payments.ts";
 import type { CreateIntentInput, PaymentsRpc } from "../../../lib/contracts/rpc.ts";
 import { setLogLevel } from "../../../lib/http/log.ts";
-import { publishPending } from "../../../lib/outbox/outbox.ts";
-import { armOutboxRelay } from "../../../lib/outbox/relay.ts";
+import { withOutbox } from "../../../lib/outbox/relay.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
@@ -26,9 +25,7 @@ export default class PaymentsWorker extends WorkerEntrypoint<Env> implements Pay
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    await armOutboxRelay(this.env.OUTBOX_RELAY);
-    await consumeBatch(batch, db, [onOrderUpdated(this.env, () => stripeClient(this.env))], "payments");
-    await publishPending(this.env, db);
+    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, [onOrderUpdated(this.env, () => stripeClient(this.env))], "payments"));
     await settleHeldShares(db, stripeClient(this.env));
   }
 }

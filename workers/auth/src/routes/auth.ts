@@ -1,8 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { changePassword, login, logout, refresh, register } from "../../../../lib/contracts/api/auth.ts";
 import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
-import { publishPending } from "../../../../lib/outbox/outbox.ts";
-import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
+import { withOutbox } from "../../../../lib/outbox/relay.ts";
 import { tokenConfig } from "../config.ts";
 import * as accounts from "../services/accounts.ts";
 import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services/tokens.ts";
@@ -10,9 +9,7 @@ import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services
 export const authRoutes = createRoutes<Env>()
   .openapi(register, async (c) => {
     const db = drizzle(c.env.DB);
-    await armOutboxRelay(c.env.OUTBOX_RELAY);
-    const user = await accounts.registerAccount(db, c.req.valid("json"), c.get("traceId"));
-    c.executionCtx.waitUntil(publishPending(c.env, db));
+    const user = await withOutbox(c.env, c.executionCtx, () => accounts.registerAccount(db, c.req.valid("json"), c.get("traceId")));
     return c.json({ user }, 201);
   })
   .openapi(login, async (c) => {

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Facets, ProductQuery, ProductSummary, Sort } from "../../../../lib/contracts/api/catalog.ts";
+import { decodeCursor, encodeCursor } from "../../../../lib/http/pagination.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { categoryBySlug } from "./categories.ts";
 import { imageUrl } from "./products.ts";
@@ -143,13 +144,14 @@ function toSummary(row: Row): ProductSummary {
 
 /** Cursors carry the last item's sort key and id, so pages never repeat or skip while the data holds still. */
 function encodeKeysetCursor(cursor: { k: number | string; id: string }): string {
-  return btoa(JSON.stringify(cursor)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeCursor(JSON.stringify(cursor));
 }
 
 function decodeKeysetCursor(cursor: string | undefined): { k: number | string; id: string } | undefined {
-  if (!cursor) return undefined;
+  const text = decodeCursor(cursor);
+  if (text === undefined) return undefined;
   try {
-    const parsed: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    const parsed: unknown = JSON.parse(text);
     if (typeof parsed === "object" && parsed && "k" in parsed && "id" in parsed && typeof parsed.id === "string") {
       if (typeof parsed.k === "number" || typeof parsed.k === "string") return { k: parsed.k, id: parsed.id };
     }

@@ -3,8 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { getPayouts, refundOrder, startOnboarding } from "../../../../lib/contracts/api/payments.ts";
 import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
-import { publishPending } from "../../../../lib/outbox/outbox.ts";
-import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
+import { withOutbox } from "../../../../lib/outbox/relay.ts";
 import { accounts, payments, shares } from "../db/schema.ts";
 import { vendorLedger } from "../services/ledger.ts";
 import { refund } from "../services/refunds.ts";
@@ -52,15 +51,15 @@ export const payoutRoutes = createRoutes<Env>()
       .where(and(eq(shares.orderId, orderId), eq(shares.subOrderId, subOrderId), vendorScope ? eq(shares.vendorId, vendorScope) : undefined));
     const [payment] = await db.select().from(payments).where(eq(payments.orderId, orderId));
     if (!share || !payment) throw new ProblemError(404, "No such paid sub-order.");
-    await armOutboxRelay(c.env.OUTBOX_RELAY);
-    const result = await refund(db, stripeClient(c.env), {
-      payment,
-      share,
-      amount: amount ?? share.gross - share.refunded,
-      reason,
-      idempotencyKey: `${subOrderId}-${c.req.valid("header")["idempotency-key"]}`,
-      traceId: c.get("traceId"),
-    });
-    c.executionCtx.waitUntil(publishPending(c.env, db));
+    const result = await withOutbox(c.env, c.executionCtx, () =>
+      refund(db, stripeClient(c.env), {
+        payment,
+        share,
+        amount: amount ?? share.gross - share.refunded,
+        reason,
+        idempotencyKey: `${subOrderId}-${c.req.valid("header")["idempotency-key"]}`,
+        traceId: c.get("traceId"),
+      }),
+    );
     return c.json(result, 200);
   });

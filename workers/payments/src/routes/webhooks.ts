@@ -2,8 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { stripeWebhook } from "../../../../lib/contracts/api/payments.ts";
 import { createRoutes } from "../../../../lib/http/app.ts";
 import { log } from "../../../../lib/http/log.ts";
-import { publishPending } from "../../../../lib/outbox/outbox.ts";
-import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
+import { withOutbox } from "../../../../lib/outbox/relay.ts";
 import { settleHeldShares } from "../services/shares.ts";
 import { stripeClient } from "../services/stripe.ts";
 import { applyEvent, verifiedEvent } from "../services/webhooks.ts";
@@ -16,10 +15,8 @@ export const webhookRoutes = createRoutes<Env>().openapi(
     const stripe = stripeClient(c.env);
     const event = await verifiedEvent(stripe, await c.req.text(), c.req.header("stripe-signature"), c.env.STRIPE_WEBHOOK_SECRET);
     const db = drizzle(c.env.DB);
-    await armOutboxRelay(c.env.OUTBOX_RELAY);
-    const { result, settleVendor } = await applyEvent(db, event, c.get("traceId"));
+    const { result, settleVendor } = await withOutbox(c.env, c.executionCtx, () => applyEvent(db, event, c.get("traceId")));
     log("info", "payments", { msg: "stripe event", eventId: event.id, type: event.type, result, traceId: c.get("traceId") });
-    c.executionCtx.waitUntil(publishPending(c.env, db));
     if (settleVendor) c.executionCtx.waitUntil(settleHeldShares(db, stripe, settleVendor));
     return c.json({ received: true, result }, 200);
   },

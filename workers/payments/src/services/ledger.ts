@@ -1,5 +1,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { decodeCursor, encodeCursor } from "../../../../lib/http/pagination.ts";
+import { ProblemError } from "../../../../lib/http/problem.ts";
 import { ledger } from "../db/schema.ts";
 
 type Entry = typeof ledger.$inferInsert;
@@ -15,11 +17,14 @@ export async function owedFor(db: DrizzleD1Database, subOrderId: string): Promis
 }
 
 export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limit: number, cursor?: string) {
-  const before = cursor ? Number(atob(cursor)) : undefined;
+  const before = cursor === undefined ? undefined : Number(decodeCursor(cursor));
+  if (before !== undefined && !Number.isSafeInteger(before)) {
+    throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+  }
   const rows = await db
     .select()
     .from(ledger)
-    .where(and(eq(ledger.vendorId, vendorId), before ? lt(ledger.id, before) : undefined))
+    .where(and(eq(ledger.vendorId, vendorId), before !== undefined ? lt(ledger.id, before) : undefined))
     .orderBy(desc(ledger.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(({ vendorId: _vendorId, ...rest }) => rest);
@@ -29,5 +34,5 @@ export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limi
     .from(ledger)
     .where(eq(ledger.vendorId, vendorId))
     .groupBy(ledger.currency);
-  return { items, nextCursor: rows.length > limit && last ? btoa(String(last.id)) : null, balances };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(String(last.id)) : null, balances };
 }

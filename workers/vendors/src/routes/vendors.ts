@@ -14,17 +14,8 @@ import {
 import { type UsersRpc, rpc } from "../../../../lib/contracts/rpc.ts";
 import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
-import { publishPending } from "../../../../lib/outbox/outbox.ts";
-import { armOutboxRelay } from "../../../../lib/outbox/relay.ts";
+import { withOutbox } from "../../../../lib/outbox/relay.ts";
 import * as vendors from "../services/vendors.ts";
-
-/** Runs a write that stages events: arm the outbox relay first, publish after commit. */
-export async function withOutbox<T>(c: Context<{ Bindings: Env }>, write: () => Promise<T>): Promise<T> {
-  await armOutboxRelay(c.env.OUTBOX_RELAY);
-  const result = await write();
-  c.executionCtx.waitUntil(publishPending(c.env, drizzle(c.env.DB)));
-  return result;
-}
 
 export const vendorRoutes = createRoutes<Env>()
   .openapi(applyForVendor, async (c) => {
@@ -40,7 +31,7 @@ export const vendorRoutes = createRoutes<Env>()
   .openapi(getMyVendor, async (c) => c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), requireVendor(c))), 200))
   .openapi(patchMyVendor, async (c) => {
     const db = drizzle(c.env.DB);
-    const vendor = await withOutbox(c, () => vendors.updateProfile(db, requireVendor(c), c.req.valid("json"), { traceId: c.get("traceId") }));
+    const vendor = await withOutbox(c.env, c.executionCtx, () => vendors.updateProfile(db, requireVendor(c), c.req.valid("json"), { traceId: c.get("traceId") }));
     return c.json(vendor, 200);
   })
   .openapi(adminListVendors, async (c) => {
@@ -53,6 +44,6 @@ export const vendorRoutes = createRoutes<Env>()
 
 async function decide(c: Context<{ Bindings: Env }>, decision: "approve" | "reject" | "suspend", id: string, body: { reason?: string; commissionBps?: number }) {
   const db = drizzle(c.env.DB);
-  const vendor = await withOutbox(c, () => vendors.decide(db, id, decision, body, requireActor(c), { traceId: c.get("traceId") }));
+  const vendor = await withOutbox(c.env, c.executionCtx, () => vendors.decide(db, id, decision, body, requireActor(c), { traceId: c.get("traceId") }));
   return c.json(vendor, 200);
 }
