@@ -33,12 +33,31 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
+/**
+ * Problem types a client can branch on (RFC 9457 `type`), relative to the API's
+ * origin. Kinds of failure without an entry here answer `about:blank`.
+ */
+export const PROBLEM_TYPES = {
+  belowMinimumCharge: "/problems/below-minimum-charge",
+  cartCheckoutInProgress: "/problems/cart-checkout-in-progress",
+  idempotencyKeyReused: "/problems/idempotency-key-reused",
+  refundExceedsPaid: "/problems/refund-exceeds-paid",
+  refundInProgress: "/problems/refund-in-progress",
+  paymentDisputed: "/problems/payment-disputed",
+  paymentNotSettled: "/problems/payment-not-settled",
+  processorRefused: "/problems/processor-refused",
+  processorUnavailable: "/problems/processor-unavailable",
+  conflict: "/problems/conflict",
+  vendorNotActive: "/problems/vendor-not-active",
+} as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];
+
 /** Thrown by handlers and services; the shared error handler turns it into a response. */
 export class ProblemError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly detail?: string,
-    readonly extra: { errors?: Problem["errors"]; headers?: Record<string, string> } = {},
+    readonly extra: { errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemType } = {},
   ) {
     super(detail ?? TITLES[status] ?? "Error");
   }
@@ -46,10 +65,10 @@ export class ProblemError extends Error {
 
 export function problemResponse(
   status: ContentfulStatusCode,
-  init: { detail?: string; instance?: string; traceId?: string; errors?: Problem["errors"]; headers?: Record<string, string> } = {},
+  init: { detail?: string; instance?: string; traceId?: string; errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemType } = {},
 ): Response {
   const body: Problem = {
-    type: "about:blank",
+    type: init.type ?? "about:blank",
     title: TITLES[status] ?? "Error",
     status,
     detail: init.detail,
@@ -70,6 +89,7 @@ export function problem(c: Context, status: ContentfulStatusCode, detail?: strin
     traceId: c.get("traceId"),
     errors: extra.errors,
     headers: extra.headers,
+    type: extra.type,
   });
 }
 
