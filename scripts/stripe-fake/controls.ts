@@ -85,11 +85,12 @@ export const controlRoutes = [
     return ok(dispute);
   }),
 
-  /** `{ dropResponses: n }`: the next n API requests are processed, then their connection is cut before the answer. */
-  route("POST", "/_fake/faults", (c) => {
-    const dropResponses = nonNegativeInteger(jsonBody(c).dropResponses, "dropResponses") ?? 0;
-    c.fake.faults.dropResponses = dropResponses;
-    return ok({ dropResponses });
+  /** `{ mode: drop|fail|hang, path?, times?, hangMs? }` (or `{ dropResponses: n }`): faults of the next matching API requests (faults.ts). */
+  route("POST", "/_fake/faults", (c) => ok(c.fake.faults.add(jsonBody(c)))),
+  route("GET", "/_fake/faults", (c) => ok({ faults: c.fake.faults.list() })),
+  route("DELETE", "/_fake/faults", (c) => {
+    c.fake.faults.reset();
+    return ok({ faults: [] });
   }),
 
   route("GET", "/_fake/objects/:kind", (c) => {

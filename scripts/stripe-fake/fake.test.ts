@@ -172,6 +172,27 @@ describe("idempotency", () => {
     expect(await events("payment_intent.succeeded")).toHaveLength(1);
   });
 
+  it("answers 500 without doing the work for a fail fault, only on the path it names", async () => {
+    expect((await control("POST", "/faults", { mode: "fail", path: "/v1/refunds", times: 1 })).status).toBe(200);
+    const intent = await visaIntent(1500);
+    const refused = await stripe.refunds.create({ payment_intent: intent.id, amount: 100 }, { idempotencyKey: "fail-1", maxNetworkRetries: 0 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect(await objects("refunds")).toHaveLength(0);
+    const refund = await stripe.refunds.create({ payment_intent: intent.id, amount: 100 }, { idempotencyKey: "fail-2" });
+    expect(refund.status).toBe("succeeded");
+  });
+
+  it("does the work and then times out for a hang fault; the retry with the same key replays it", async () => {
+    const intent = await visaIntent(1600);
+    expect((await control("POST", "/faults", { mode: "hang", path: "/v1/refunds", times: 1, hangMs: 300 })).status).toBe(200);
+    const first = await stripe.refunds
+      .create({ payment_intent: intent.id, amount: 200 }, { idempotencyKey: "hang-1", maxNetworkRetries: 0 })
+      .catch((error: unknown) => error);
+    expect(first).toBeInstanceOf(Stripe.errors.StripeConnectionError);
+    const again = await stripe.refunds.create({ payment_intent: intent.id, amount: 200 }, { idempotencyKey: "hang-1" });
+    expect((await objects("refunds")).map((r) => r.id)).toEqual([again.id]);
+  });
+
   it("marks a replay with Idempotent-Replayed", async () => {
     const send = () =>
       fetch(`${fake.url}/v1/payment_intents`, {

@@ -1,5 +1,6 @@
 // A tiny typed router: `route("POST", "/v1/payment_intents/:id/confirm", (c) => …)` gives the handler `c.path.id`.
 import type { EventLog, EventOrigin } from "./events.ts";
+import type { Faults } from "./faults.ts";
 import type { Params } from "./params.ts";
 import type { Store } from "./state.ts";
 import type { WebhookSender } from "./webhooks.ts";
@@ -9,7 +10,7 @@ export interface Fake {
   readonly store: Store;
   readonly events: EventLog;
   readonly webhooks: WebhookSender;
-  readonly faults: { dropResponses: number };
+  readonly faults: Faults;
   /** `http://127.0.0.1:<port>`, known once the server listens. */
   baseUrl: string;
   reset(): void;
@@ -44,7 +45,7 @@ export interface Route {
   handle(c: Context): Reply | Promise<Reply>;
 }
 
-export function route<P extends string>(method: "GET" | "POST", path: P, handle: (c: Context<PathParams<P>>) => Reply | Promise<Reply>): Route {
+export function route<P extends string>(method: "GET" | "POST" | "DELETE", path: P, handle: (c: Context<PathParams<P>>) => Reply | Promise<Reply>): Route {
   return { method, segments: path.split("/").filter(Boolean), handle };
 }
 

@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import { onboardingRoutes } from "./accounts.ts";
 import { type Answer, Api, errorAnswer, json } from "./api.ts";
 import { controlRoutes } from "./controls.ts";
-import { invalidRequest } from "./errors.ts";
+import { invalidRequest, StripeApiError } from "./errors.ts";
 import { EventLog } from "./events.ts";
+import { type FaultRule, Faults } from "./faults.ts";
 import { parseForm } from "./params.ts";
 import { type Fake, match } from "./router.ts";
 import { newId, Store } from "./state.ts";
@@ -67,14 +68,14 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
     store,
     events,
     webhooks,
-    faults: { dropResponses: 0 },
+    faults: new Faults(),
     baseUrl: "",
     reset() {
       store.reset();
       events.reset();
       webhooks.reset();
       api.reset();
-      fake.faults.dropResponses = 0;
+      fake.faults.reset();
     },
   };
   const api = new Api(fake);
@@ -82,18 +83,20 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newId("req");
     let answer: Answer;
-    let isApi = false;
+    let fault: FaultRule | undefined;
     try {
       const url = new URL(req.url ?? "/", fake.baseUrl);
       const body = await readBody(req);
-      isApi = !url.pathname.startsWith("/_fake/");
-      answer = isApi ? await api.handle(req, url, body, requestId) : await control(fake, req, url, body);
+      const isApi = !url.pathname.startsWith("/_fake/");
+      fault = isApi ? fake.faults.take(url.pathname) : undefined;
+      if (fault?.mode === "fail") answer = errorAnswer(new StripeApiError(500, { type: "api_error", message: "An injected fault of the local Stripe server." }));
+      else answer = isApi ? await api.handle(req, url, body, requestId) : await control(fake, req, url, body);
     } catch (error) {
       answer = errorAnswer(error, { "request-id": requestId });
     }
     // A network failure after Stripe did the work: the client sees no answer and retries with the same key.
-    if (isApi && fake.faults.dropResponses > 0) {
-      fake.faults.dropResponses -= 1;
+    if (fault?.mode === "drop" || fault?.mode === "hang") {
+      if (fault.mode === "hang") await new Promise((resolve) => setTimeout(resolve, fault?.hangMs));
       req.socket.destroy();
       return;
     }
