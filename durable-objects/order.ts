@@ -211,7 +211,8 @@ export class OrderObject extends DurableObject<OrderEnv> {
       state.refundIds.push(refundId);
       const sub = subOrderId ? order.subOrders.find((s) => s.id === subOrderId) : undefined;
       if (sub) {
-        sub.refunded += amount;
+        // payments never refunds more than was paid; the cap keeps the view sane should it ever.
+        sub.refunded = Math.min(sub.total, sub.refunded + amount);
         if (sub.refunded >= sub.total) sub.status = "refunded";
       }
       const refunded = sub ? order.subOrders.reduce((sum, s) => sum + s.refunded, 0) : amount;
@@ -219,6 +220,17 @@ export class OrderObject extends DurableObject<OrderEnv> {
       if (order.refund && refunded >= order.refund.amount) order.refund.status = "done";
       if (whole) this.setStatus(state, "refunded", null);
       else this.note(state, `refunded ${amount}`);
+      return "changed";
+    });
+  }
+
+  /** refund.refused: the refund this order asked for will not happen (a disputed payment, or Stripe said no). */
+  markRefundRefused(reason: string): Promise<Transition> {
+    return this.transition(async (state) => {
+      const { refund } = state.order;
+      if (refund?.status !== "requested") return "unchanged";
+      refund.status = "refused";
+      this.note(state, `refund refused: ${reason}`);
       return "changed";
     });
   }

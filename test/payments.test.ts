@@ -11,39 +11,13 @@ import {
   signUp,
   vendorSession,
 } from "./helpers.ts";
+import { buy as buyIn, connect, orderOf, payoutsOf, succeededEvent } from "./shop.ts";
 import { type FakeEvent, deliver, eventsFor, fake, objects, signedAt } from "./stripe.ts";
-
-interface OrderView {
-  id: string;
-  status: string;
-  total: number;
-  refund: { status: string } | null;
-  subOrders: { id: string; vendorId: string; total: number; refunded: number; status: string }[];
-}
-interface Checkout {
-  order: OrderView;
-  payment: { id: string; status: string; clientSecret: string | null; declineCode: string | null } | null;
-}
-interface Payouts {
-  account: { payoutsEnabled: boolean } | null;
-  balances: { currency: string; owed: number }[];
-  items: { kind: string; amount: number; subOrderId: string; reference: string | null }[];
-}
 
 let admin: Session;
 let vendorA: Session & { vendorId: string };
 let vendorB: Session & { vendorId: string };
 let categoryId: string;
-
-/** A vendor whose Stripe account finished onboarding: Stripe's account.updated reached the webhook. */
-async function connect(vendor: Session) {
-  const res = await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendor.accessToken, body: {} });
-  expect(res.status).toBe(200);
-  const { accountId, url } = await res.json<{ accountId: string; url: string }>();
-  await fetch(url, { redirect: "manual" });
-  const [updated] = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=account.updated")).events.filter((e) => e.payload.includes(accountId));
-  expect((await deliver(updated!)).status).toBe(200);
-}
 
 beforeAll(async () => {
   admin = await adminSession();
@@ -56,28 +30,7 @@ beforeAll(async () => {
   await connect(vendorB);
 });
 
-async function buy(shopper: Session, items: { vendor: Session; price: number; qty: number }[], paymentMethod = "pm_card_visa"): Promise<Checkout> {
-  for (const { vendor, price, qty } of items) {
-    const product = await createProduct(vendor, { categoryId, variants: [{ price }] }, { stock: 10, publish: true });
-    const sku = product.variants[0]!.sku;
-    await eventually(() => api("POST", "/api/v1/cart/items", { token: shopper.accessToken, body: { sku, qty } }), (r) => r.status === 200);
-  }
-  const res = await api("POST", "/api/v1/checkout", {
-    token: shopper.accessToken,
-    body: { shippingAddress: DELIVERY, paymentMethod },
-    headers: { "idempotency-key": crypto.randomUUID() },
-  });
-  expect(res.status).toBe(201);
-  return res.json<Checkout>();
-}
-
-const orderOf = (shopper: Session, id: string) => api("GET", `/api/v1/orders/${id}`, { token: shopper.accessToken }).then((r) => r.json<OrderView>());
-const payoutsOf = (vendor: Session) => api("GET", "/api/v1/vendor/payouts?limit=100", { token: vendor.accessToken }).then((r) => r.json<Payouts>());
-
-async function succeededEvent(orderId: string) {
-  const [event] = await eventually(() => eventsFor(orderId, "payment_intent.succeeded"), (events) => events.length > 0);
-  return event!;
-}
+const buy = (shopper: Session, items: Parameters<typeof buyIn>[2], paymentMethod?: string) => buyIn(shopper, categoryId, items, paymentMethod);
 
 describe("paying for an order", () => {
   it("confirms pm_card_visa server-side; the signed webhook makes the order paid", async () => {

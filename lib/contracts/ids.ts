@@ -15,7 +15,7 @@ export const ID_PREFIXES = {
   hold: "hld",
   order: "ord",
   subOrder: "sub",
-  guestCart: "gct",
+  refundRequest: "rfq",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

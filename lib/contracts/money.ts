@@ -9,3 +9,21 @@ export const Currency = z
 export const SUPPORTED_CURRENCIES = new Set(["EUR", "USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "JPY"]);
 
 export const MinorUnits = z.number().int().min(0).max(100_000_000);
+
+/**
+ * The smallest amount Stripe charges in each currency, in minor units (Stripe's
+ * published minimums). Checkout refuses an order below it: it could never be paid.
+ */
+export const MINIMUM_CHARGE: Record<string, number> = {
+  EUR: 50,
+  USD: 50,
+  GBP: 30,
+  CHF: 50,
+  SEK: 300,
+  DKK: 250,
+  NOK: 300,
+  PLN: 200,
+  CAD: 50,
+  AUD: 50,
+  JPY: 50,
+};

@@ -47,7 +47,7 @@ export const PROBLEM_TYPES = {
   paymentNotSettled: "/problems/payment-not-settled",
   processorRefused: "/problems/processor-refused",
   processorUnavailable: "/problems/processor-unavailable",
-  conflict: "/problems/conflict",
+  outOfStock: "/problems/out-of-stock",
   vendorNotActive: "/problems/vendor-not-active",
 } as const;
 export type ProblemType = (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];

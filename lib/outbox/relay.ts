@@ -38,7 +38,10 @@ export async function withOutbox<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   await armOutboxRelay(env.OUTBOX_RELAY);
-  const result = await write();
-  ctx.waitUntil(publishPending(env, drizzle(env.DB)));
-  return result;
+  try {
+    return await write();
+  } finally {
+    // Also after a write that threw: it may have committed events before failing.
+    ctx.waitUntil(publishPending(env, drizzle(env.DB)));
+  }
 }

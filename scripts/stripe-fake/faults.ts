@@ -5,8 +5,9 @@ import { invalidRequest } from "./errors.ts";
  * - `drop`: the request is done, then its connection is cut before the answer (a lost response).
  * - `fail`: answered 500 `api_error` without doing anything.
  * - `hang`: the request is done, then the answer waits `hangMs` and the connection is cut (a timeout after the work).
+ * - `refuse`: answered 400 `invalid_request_error` without doing anything (Stripe saying no for good).
  */
-export type FaultMode = "drop" | "fail" | "hang";
+export type FaultMode = "drop" | "fail" | "hang" | "refuse";
 
 export interface FaultRule {
   mode: FaultMode;
@@ -24,7 +25,9 @@ export class Faults {
   add(body: Record<string, unknown>): FaultRule {
     const times = count(body.times ?? body.dropResponses ?? 1, "times");
     const mode = body.mode ?? "drop";
-    if (mode !== "drop" && mode !== "fail" && mode !== "hang") throw invalidRequest("mode must be drop, fail or hang.", { param: "mode" });
+    if (mode !== "drop" && mode !== "fail" && mode !== "hang" && mode !== "refuse") {
+      throw invalidRequest("mode must be drop, fail, hang or refuse.", { param: "mode" });
+    }
     const path = body.path ?? "/v1/";
     if (typeof path !== "string" || !path.startsWith("/v1/")) throw invalidRequest("path must start with /v1/.", { param: "path" });
     const rule = { mode, path, times, hangMs: count(body.hangMs ?? 2_000, "hangMs") };

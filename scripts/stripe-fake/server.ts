@@ -90,6 +90,7 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       const isApi = !url.pathname.startsWith("/_fake/");
       fault = isApi ? fake.faults.take(url.pathname) : undefined;
       if (fault?.mode === "fail") answer = errorAnswer(new StripeApiError(500, { type: "api_error", message: "An injected fault of the local Stripe server." }));
+      else if (fault?.mode === "refuse") answer = errorAnswer(invalidRequest("An injected refusal of the local Stripe server.", { code: "injected_refusal" }));
       else answer = isApi ? await api.handle(req, url, body, requestId) : await control(fake, req, url, body);
     } catch (error) {
       answer = errorAnswer(error, { "request-id": requestId });

@@ -49,7 +49,10 @@ export const Order = z
     subOrders: z.array(SubOrder),
     shippingAddress: ShippingAddress,
     paymentDeadline: z.string().nullable(),
-    refund: z.object({ amount: z.number().int(), reason: z.string(), status: z.enum(["requested", "done"]) }).nullable(),
+    refund: z
+      .object({ amount: z.number().int(), reason: z.string(), status: z.enum(["requested", "done", "refused"]) })
+      .nullable()
+      .openapi({ description: "A refund the order asked for; refused when the payment is disputed or Stripe said no (the reason says which)" }),
     history: z.array(z.object({ status: z.string(), at: z.string(), note: z.string().nullable() })),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -90,7 +93,7 @@ export const GUEST_CART_HEADER = "x-cart-id";
 const GuestCartHeader = z.object({
   [GUEST_CART_HEADER]: z
     .string()
-    .regex(/^gct_[a-z0-9]{26}$/)
+    .regex(/^gct_[0-9a-f]{32}$/)
     .optional()
     .openapi({ description: "A guest's cart id (signed-in shoppers use their own cart)" }),
 });
@@ -138,7 +141,7 @@ export const mergeCart = apiRoute({
   path: "/api/v1/cart/merge",
   "x-access": "customer",
   summary: "Move a guest cart into the signed-in shopper's cart (call right after login)",
-  request: jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[a-z0-9]{26}$/) })),
+  request: jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[0-9a-f]{32}$/) })),
   responses: { 200: jsonResponse(Cart, "The merged cart") },
 });
 

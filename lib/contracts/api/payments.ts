@@ -78,7 +78,9 @@ export const refundOrder = apiRoute({
   responses: {
     200: jsonResponse(z.object({ refundId: z.string(), amount: z.number().int(), reversal: z.number().int() }), "Refunded"),
     404: { description: "No such sub-order of the caller's store" },
-    409: { description: "More than what is left to refund, or not paid" },
+    409: { description: "More than what is left to refund, not paid, disputed, another refund racing (retry), or refused by Stripe" },
+    422: { description: "The Idempotency-Key was used for a different refund" },
+    503: { description: "Stripe did not answer; the refund is kept and completes: retry with the same key for its outcome" },
   },
 });
 

@@ -17,3 +17,17 @@ export const RefundSucceeded = defineEvent(
   1,
   z.object({ orderId: z.string(), subOrderId: z.string().nullable(), refundId: z.string(), amount: z.number().int(), currency: z.string() }),
 );
+
+/**
+ * A refund was reserved and handed to Stripe (emitted by payments, for payments):
+ * if the Worker dies before Stripe's answer is recorded, this event carries the
+ * request on to its end, so no refund Stripe made is missing from the books.
+ */
+export const RefundRequested = defineEvent(
+  "refund.requested",
+  1,
+  z.object({ requestId: z.string(), orderId: z.string(), subOrderId: z.string().nullable(), amount: z.number().int() }),
+);
+
+/** A refund the order asked for will not happen (the payment is disputed, or Stripe refused it); the order records why. */
+export const RefundRefused = defineEvent("refund.refused", 1, z.object({ orderId: z.string(), subOrderId: z.string().nullable(), reason: z.string() }));

@@ -1,6 +1,6 @@
 import { UserRegistered } from "./auth.ts";
 import { OrderUpdated } from "./orders.ts";
-import { PaymentFailed, PaymentSucceeded, RefundSucceeded } from "./payments.ts";
+import { PaymentFailed, PaymentSucceeded, RefundRefused, RefundRequested, RefundSucceeded } from "./payments.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "./vendors.ts";
 
 /**
@@ -16,7 +16,10 @@ export const EVENT_ROUTES = {
   [OrderUpdated.type]: ["INBOX_ORDERS", "INBOX_PAYMENTS"],
   [PaymentSucceeded.type]: ["INBOX_ORDERS"],
   [PaymentFailed.type]: ["INBOX_ORDERS"],
-  [RefundSucceeded.type]: ["INBOX_ORDERS"],
+  // payments also consumes its own refund events: they carry a refund, then its reversal, to the end after a crash.
+  [RefundRequested.type]: ["INBOX_PAYMENTS"],
+  [RefundSucceeded.type]: ["INBOX_ORDERS", "INBOX_PAYMENTS"],
+  [RefundRefused.type]: ["INBOX_ORDERS"],
 } as const satisfies Record<string, readonly InboxBinding[]>;
 
 export type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG" | "INBOX_ORDERS" | "INBOX_PAYMENTS";

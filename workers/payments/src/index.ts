@@ -7,6 +7,7 @@ import { withOutbox } from "../../../lib/outbox/relay.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
+import { refundConsumers } from "./consumers/refund-events.ts";
 import { createIntent } from "./services/intents.ts";
 import { settleHeldShares } from "./services/shares.ts";
 import { stripeClient } from "./services/stripe.ts";
@@ -25,7 +26,8 @@ export default class PaymentsWorker extends WorkerEntrypoint<Env> implements Pay
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, [onOrderUpdated(this.env, () => stripeClient(this.env))], "payments"));
+    const stripe = () => stripeClient(this.env);
+    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, [onOrderUpdated(this.env, stripe), ...refundConsumers(stripe)], "payments"));
     await settleHeldShares(db, stripeClient(this.env));
   }
 }

@@ -1,5 +1,5 @@
 import type { OrderObject } from "../../../../durable-objects/order.ts";
-import { PaymentFailed, PaymentSucceeded, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
+import { PaymentFailed, PaymentSucceeded, RefundRefused, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
 import type { Consumer } from "../../../../lib/queue/consume.ts";
 
 /**
@@ -31,5 +31,12 @@ export function paymentConsumers(ns: DurableObjectNamespace<OrderObject>): Consu
       return [];
     },
   };
-  return [succeeded, failed, refunded];
+  const refused: Consumer<typeof RefundRefused> = {
+    event: RefundRefused,
+    async effect(event) {
+      await orderOf(event.data.orderId).markRefundRefused(event.data.reason);
+      return [];
+    },
+  };
+  return [succeeded, failed, refunded, refused];
 }

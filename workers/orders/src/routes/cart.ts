@@ -16,12 +16,12 @@ async function respond(c: Ctx, key: string, guestCartId: string | null) {
 /** Carts of signed-in shoppers (by account) and of guests (by the x-cart-id they were given). */
 export const cartRoutes = createRoutes<Env>()
   .openapi(getCart, async (c) => {
-    const owner = cartOwner(c, false);
+    const owner = await cartOwner(c, false);
     if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(addCartItem, async (c) => {
-    const owner = cartOwner(c, true);
+    const owner = await cartOwner(c, true);
     if (!owner) throw new ProblemError(400, "No cart.");
     const { sku, qty } = c.req.valid("json");
     const [quote] = await rpc<CatalogRpc>(c.env.CATALOG).quote([{ sku, qty }]);
@@ -30,19 +30,20 @@ export const cartRoutes = createRoutes<Env>()
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(setCartItem, async (c) => {
-    const owner = cartOwner(c, false);
+    const owner = await cartOwner(c, false);
     const { sku } = c.req.valid("param");
     if (!owner || !(await cartStub(c.env.CART, owner.key).set(sku, c.req.valid("json").qty))) throw new ProblemError(404, "That SKU is not in the cart.");
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(removeCartItem, async (c) => {
-    const owner = cartOwner(c, false);
+    const owner = await cartOwner(c, false);
     if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
     await cartStub(c.env.CART, owner.key).remove(c.req.valid("param").sku);
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(mergeCart, async (c) => {
     const key = `user:${requireActor(c).sub}`;
+    // Ids the server never issued name no cart (and have no lines to merge).
     const guest = cartStub(c.env.CART, `guest:${c.req.valid("json").cartId}`);
     const items = await guest.items();
     await cartStub(c.env.CART, key).merge(items);

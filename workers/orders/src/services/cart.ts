@@ -1,18 +1,27 @@
 import type { Context } from "hono";
 import type { Cart as CartDO, CartItem } from "../../../../durable-objects/cart.ts";
 import { type Cart, type CartLine, GUEST_CART_HEADER } from "../../../../lib/contracts/api/orders.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
+import { MINIMUM_CHARGE } from "../../../../lib/contracts/money.ts";
 import { type CatalogRpc, type QuoteLine, rpc } from "../../../../lib/contracts/rpc.ts";
 
+const GUEST_CART_ID = /^gct_[0-9a-f]{32}$/;
+
 /**
- * Whose cart a request works on: a signed-in shopper's own, or a guest's by its
- * id (a random id is the guest's only key to it). A guest without one gets a new id.
+ * Whose cart a request works on: a signed-in shopper's own, or a guest's by the
+ * id the server issued it (128 random bits, the guest's only key to it). An id
+ * the server never issued names no cart; a guest without one gets a new id.
  */
-export function cartOwner(c: Context, createIfMissing: boolean): { key: string; guestCartId: string | null } | null {
+export async function cartOwner(c: Context<{ Bindings: Env }>, createIfMissing: boolean): Promise<{ key: string; guestCartId: string | null } | null> {
   const actor = c.get("actor");
   if (actor) return { key: `user:${actor.sub}`, guestCartId: null };
-  const guest = c.req.header(GUEST_CART_HEADER) ?? (createIfMissing ? newId("guestCart") : undefined);
-  return guest ? { key: `guest:${guest}`, guestCartId: guest } : null;
+  const presented = c.req.header(GUEST_CART_HEADER);
+  if (presented && GUEST_CART_ID.test(presented) && (await cartStub(c.env.CART, `guest:${presented}`).isIssued())) {
+    return { key: `guest:${presented}`, guestCartId: presented };
+  }
+  if (!createIfMissing) return null;
+  const issued = `gct_${crypto.randomUUID().replaceAll("-", "")}`;
+  await cartStub(c.env.CART, `guest:${issued}`).issue();
+  return { key: `guest:${issued}`, guestCartId: issued };
 }
 
 export function cartStub(ns: DurableObjectNamespace<CartDO>, key: string) {
@@ -29,6 +38,11 @@ export async function pricedCart(catalog: Fetcher, items: CartItem[], guestCartI
   if (lines.length === 0) problems.push("The cart is empty.");
   if (ok.length < lines.length) problems.push("Some lines cannot be bought as they are; change or remove them.");
   if (currencies.length > 1) problems.push(`The cart mixes currencies (${currencies.join(", ")}); an order has one currency.`);
+  const total = ok.reduce((sum, line) => sum + (line.lineTotal ?? 0), 0);
+  const [currency] = currencies;
+  if (currencies.length === 1 && currency && ok.length > 0 && total < (MINIMUM_CHARGE[currency] ?? 1)) {
+    problems.push(`The total is below the smallest amount that can be charged in ${currency} (${MINIMUM_CHARGE[currency] ?? 1} minor units).`);
+  }
   const vendors = new Map<string, { vendorId: string; subtotal: number; currency: string }>();
   for (const line of ok) {
     const entry = vendors.get(line.vendorId ?? "") ?? { vendorId: line.vendorId ?? "", subtotal: 0, currency: line.currency ?? "" };
@@ -39,7 +53,7 @@ export async function pricedCart(catalog: Fetcher, items: CartItem[], guestCartI
     cartId: guestCartId,
     lines,
     vendors: [...vendors.values()],
-    total: ok.reduce((sum, line) => sum + (line.lineTotal ?? 0), 0),
+    total,
     currency: currencies.length === 1 ? (currencies[0] ?? null) : null,
     checkoutable: problems.length === 0,
     problems,

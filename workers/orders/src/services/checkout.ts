@@ -7,7 +7,9 @@ import type { PaymentInfo } from "../../../../lib/contracts/api/payments.ts";
 import { type CatalogRpc, type PaymentsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
 import { log } from "../../../../lib/http/log.ts";
 import { sha256Hex } from "../../../../lib/crypto.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { PROBLEM_TYPES, ProblemError } from "../../../../lib/http/problem.ts";
+import { MINIMUM_CHARGE } from "../../../../lib/contracts/money.ts";
+import type { CartItem } from "../../../../durable-objects/cart.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { cartStub } from "./cart.ts";
 
@@ -48,48 +50,83 @@ async function paymentFor(env: Env, input: CheckoutInput, order: Order): Promise
   }
 }
 
+/** How long a checkout may hold the cart's lock; one that dies lets go after this. */
+const CART_LOCK_MS = 30_000;
+
 async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<Order> {
   const requestHash = await sha256Hex(JSON.stringify(input.body));
   const replay = await existingOrder(db, env, input, requestHash);
   if (replay) return replay;
 
+  // One cart, one order at a time: concurrent checkouts of it (whatever their keys) wait for this one.
   const cart = cartStub(env.CART, `user:${input.userId}`);
-  const items = await cart.items();
+  const orderId = newId("order");
+  const lock = await cart.beginCheckout(orderId, CART_LOCK_MS);
+  if (!lock.ok) {
+    throw new ProblemError(409, "This cart is being checked out by another request; retry shortly.", {
+      type: PROBLEM_TYPES.cartCheckoutInProgress,
+      headers: { "retry-after": String(Math.ceil(lock.retryAfterMs / 1000)) },
+    });
+  }
+  try {
+    if (lock.lapsed) await finishLapsedCheckout(env, cart, lock.lapsed);
+    const { lines, currency } = await orderLines(env, await cart.items());
+    const claimed = await db
+      .insert(idempotencyKeys)
+      .values({ userId: input.userId, key: input.idempotencyKey, requestHash, orderId, createdAt: Date.now() })
+      .onConflictDoNothing();
+    if (claimed.meta.changes !== 1) {
+      // Another request with this key got here first.
+      const raced = await existingOrder(db, env, input, requestHash);
+      if (raced) return raced;
+      throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+    }
+    const result: PlaceResult = await env.ORDER.get(env.ORDER.idFromName(orderId)).place({
+      orderId,
+      userId: input.userId,
+      lines,
+      currency,
+      shippingAddress: input.body.shippingAddress,
+      paymentWindowSeconds: Number(env.PAYMENT_WINDOW_SECONDS),
+      traceId: input.traceId,
+    });
+    if (!result.ok) throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`, { type: PROBLEM_TYPES.outOfStock });
+    await cart.completeCheckout(orderId, lines.map((line) => line.sku));
+    return result.order;
+  } finally {
+    // Lifts the lock if the checkout did not complete (completeCheckout already lifted it otherwise).
+    await cart.abortCheckout(orderId);
+  }
+}
+
+/** The cart's lines priced now, as an order's lines: every line buyable, one currency, a total Stripe can charge. */
+async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLine[]; currency: string }> {
   if (items.length === 0) throw new ProblemError(409, "The cart is empty.");
   const quotes = await rpc<CatalogRpc>(env.CATALOG).quote(items);
   const unbuyable = quotes.filter((q) => q.status !== "ok").map((q) => `${q.sku} (${q.status})`);
-  if (unbuyable.length) throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`);
+  if (unbuyable.length) throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`, { type: PROBLEM_TYPES.outOfStock });
   const lines: OrderLine[] = quotes.flatMap((q) =>
     q.status === "unknown_sku"
       ? []
       : [{ sku: q.sku, productId: q.productId, vendorId: q.vendorId, title: q.title, attributes: q.attributes, qty: q.qty, unitPrice: q.unitPrice, lineTotal: q.unitPrice * q.qty }],
   );
-  const currencies = new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])));
-  if (currencies.size !== 1) throw new ProblemError(409, `An order has one currency; this cart has ${[...currencies].join(", ")}.`);
-
-  const orderId = newId("order");
-  const claimed = await db
-    .insert(idempotencyKeys)
-    .values({ userId: input.userId, key: input.idempotencyKey, requestHash, orderId, createdAt: Date.now() })
-    .onConflictDoNothing();
-  if (claimed.meta.changes !== 1) {
-    // Another request with this key got here first.
-    const raced = await existingOrder(db, env, input, requestHash);
-    if (raced) return raced;
-    throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+  const currencies = [...new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])))];
+  const [currency] = currencies;
+  if (currencies.length !== 1 || !currency) throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`);
+  const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  const minimum = MINIMUM_CHARGE[currency] ?? 1;
+  if (total < minimum) {
+    throw new ProblemError(409, `The total (${total} ${currency} minor units) is below the smallest amount that can be charged (${minimum}).`, {
+      type: PROBLEM_TYPES.belowMinimumCharge,
+    });
   }
-  const result: PlaceResult = await env.ORDER.get(env.ORDER.idFromName(orderId)).place({
-    orderId,
-    userId: input.userId,
-    lines,
-    currency: [...currencies][0] ?? "",
-    shippingAddress: input.body.shippingAddress,
-    paymentWindowSeconds: Number(env.PAYMENT_WINDOW_SECONDS),
-    traceId: input.traceId,
-  });
-  if (!result.ok) throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`);
-  await cart.clear(items.map((item) => item.sku));
-  return result.order;
+  return { lines, currency };
+}
+
+/** A checkout that died holding the lock may have placed its order: if so, that order's lines leave the cart now. */
+async function finishLapsedCheckout(env: Env, cart: ReturnType<typeof cartStub>, orderId: string): Promise<void> {
+  const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(orderId)).get();
+  if (placed && !placed.rejected) await cart.completeCheckout(orderId, placed.order.lines.map((line) => line.sku));
 }
 
 async function existingOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput, requestHash: string): Promise<Order | undefined> {
@@ -98,7 +135,7 @@ async function existingOrder(db: DrizzleD1Database, env: Env, input: CheckoutInp
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, input.userId), eq(idempotencyKeys.key, input.idempotencyKey)));
   if (!row) return undefined;
-  if (row.requestHash !== requestHash) throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.");
+  if (row.requestHash !== requestHash) throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.", { type: PROBLEM_TYPES.idempotencyKeyReused });
   const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(row.orderId)).get();
   if (!placed) throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
   if (placed.rejected) throw new ProblemError(409, "This checkout was refused: some stock was gone. Nothing was held.");

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export { outbox, processedEvents } from "../../../../lib/outbox/schema.ts";
 
@@ -39,6 +39,10 @@ export const shares = sqliteTable(
     reversed: integer("reversed").notNull().default(0),
     status: text("status").$type<ShareStatus>().notNull(),
     transferId: text("transfer_id"),
+    /** A reversal asked of Stripe and not recorded yet: retried with the same amount and key. */
+    reversalPending: integer("reversal_pending"),
+    /** Why Stripe last refused a reversal; the ledger then shows what the vendor owes. */
+    reversalError: text("reversal_error"),
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("vendor_shares_vendor_idx").on(t.vendorId, t.status), index("vendor_shares_order_idx").on(t.orderId)],
@@ -70,6 +74,37 @@ export const refunds = sqliteTable("refunds", {
   reason: text("reason"),
   createdAt: text("created_at").notNull(),
 });
+
+export type RefundRequestStatus = "pending" | "succeeded" | "failed";
+
+/**
+ * Every refund asked for, reserved against the share and the payment before
+ * Stripe is called (so concurrent requests can never refund more than was paid),
+ * then settled: succeeded (recorded in `refunds` and the ledger) or failed (the
+ * reservation released, the answer kept so a retry with the key gets it again).
+ */
+export const refundRequests = sqliteTable(
+  "refund_requests",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    subOrderId: text("sub_order_id"),
+    /** The client's Idempotency-Key, or the consumer's own key for refunds an order asked for. */
+    idempotencyKey: text("idempotency_key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    amount: integer("amount").notNull(),
+    /** What the vendor gives back of `amount` (the rest is commission the platform returns). */
+    vendorPart: integer("vendor_part").notNull(),
+    reason: text("reason"),
+    status: text("status").$type<RefundRequestStatus>().notNull(),
+    stripeRefundId: text("stripe_refund_id"),
+    /** The problem answered when Stripe refused it: `{status, type, detail}`. */
+    failure: text("failure", { mode: "json" }).$type<{ status: number; type: string; detail: string }>(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("refund_requests_key_idx").on(t.orderId, t.idempotencyKey), index("refund_requests_status_idx").on(t.status, t.updatedAt)],
+);
 
 /** Connected accounts of vendors, mirrored from Stripe (account.updated). */
 export const accounts = sqliteTable("connected_accounts", {

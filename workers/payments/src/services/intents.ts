@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import type { PaymentInfo } from "../../../../lib/contracts/api/payments.ts";
 import type { CreateIntentInput } from "../../../../lib/contracts/rpc.ts";
 import { payments } from "../db/schema.ts";
-import { toStripeCurrency } from "./stripe.ts";
+import { isRefusal, toStripeCurrency } from "./stripe.ts";
 
 /**
  * One PaymentIntent per order, created with an idempotency key derived from the
@@ -56,5 +56,14 @@ function statusOf(intent: Stripe.PaymentIntent): PaymentInfo["status"] {
       return "processing";
     default:
       return "requires_payment_method";
+  }
+}
+
+/** An order cancelled before payment: its PaymentIntent is cancelled so it can no longer be paid. Stripe refusing (already paid or cancelled) is fine: a late payment of a cancelled order is refunded. */
+export async function cancelUnpaidIntent(stripe: Stripe, intentId: string): Promise<void> {
+  try {
+    await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `cancel-${intentId}` });
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
   }
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { decodeCursor, encodeCursor } from "../../../../lib/http/pagination.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
-import { ledger } from "../db/schema.ts";
+import { ledger, refundRequests } from "../db/schema.ts";
 
 type Entry = typeof ledger.$inferInsert;
 
@@ -14,6 +14,15 @@ export function entry(db: DrizzleD1Database, values: Omit<Entry, "id" | "created
 export async function owedFor(db: DrizzleD1Database, subOrderId: string): Promise<number> {
   const [row] = await db.select({ owed: sql<number>`COALESCE(SUM(${ledger.amount}), 0)` }).from(ledger).where(eq(ledger.subOrderId, subOrderId));
   return row?.owed ?? 0;
+}
+
+/** The vendor's parts of refunds of the sub-order reserved but not yet recorded. */
+export async function pendingVendorParts(db: DrizzleD1Database, subOrderId: string): Promise<number> {
+  const [row] = await db
+    .select({ parts: sql<number>`COALESCE(SUM(${refundRequests.vendorPart}), 0)` })
+    .from(refundRequests)
+    .where(and(eq(refundRequests.subOrderId, subOrderId), eq(refundRequests.status, "pending")));
+  return row?.parts ?? 0;
 }
 
 export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limit: number, cursor?: string) {

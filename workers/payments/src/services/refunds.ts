@@ -1,81 +1,129 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import { RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
-import { payments, refunds, shares } from "../db/schema.ts";
-import { entry } from "./ledger.ts";
+import { log } from "../../../../lib/http/log.ts";
+import { PROBLEM_TYPES, ProblemError } from "../../../../lib/http/problem.ts";
+import { payments, shares } from "../db/schema.ts";
+import {
+  type Payment,
+  type RefundRequest,
+  type Share,
+  findRequest,
+  recordFailed,
+  recordSucceeded,
+  refundable,
+  requestById,
+  reserve,
+} from "./refund-requests.ts";
+import { reverseWhatIsOwed } from "./reversals.ts";
+import { isRefusal } from "./stripe.ts";
 
-type Payment = typeof payments.$inferSelect;
-type Share = typeof shares.$inferSelect;
+export interface RefundAsk {
+  orderId: string;
+  /** One vendor's sub-order, or none: the whole payment (an order that never reached vendors). */
+  subOrderId?: string;
+  /** Omitted: everything left. */
+  amount?: number;
+  reason?: string;
+  idempotencyKey: string;
+  /** Fingerprint of what was asked: the same key with another request is refused. */
+  requestHash: string;
+  traceId: string;
+}
 
-/** The vendor's part of a refund of `amount` from its share: the same proportion as its net of the gross. */
-export function vendorPartOf(share: Pick<Share, "gross" | "commission">, amount: number): number {
-  return Math.round((amount * (share.gross - share.commission)) / share.gross);
+export interface RefundOutcome {
+  refundId: string;
+  amount: number;
+  reversal: number;
+}
+
+const RESERVE_ATTEMPTS = 5;
+
+/**
+ * Refunds part or all of a payment, from one vendor's share or the whole
+ * payment: reserve (so concurrent refunds can never exceed what was paid), ask
+ * Stripe with a key derived from the request, record the outcome, then take
+ * back the vendor's part of its transfer. The same key replays the first
+ * outcome; a request left pending by a crash or a lost answer is carried on by
+ * a retry with its key or by its refund.requested event.
+ */
+export async function refund(db: DrizzleD1Database, stripe: Stripe, ask: RefundAsk): Promise<RefundOutcome> {
+  let request = await reserved(db, ask);
+  if (request.status === "pending") request = await carryOut(db, stripe, request, ask.traceId);
+  if (request.status === "failed" || !request.stripeRefundId) {
+    const failure = request.failure ?? { status: 409, type: PROBLEM_TYPES.processorRefused, detail: "Stripe refused the refund." };
+    throw new ProblemError(409, failure.detail, { type: PROBLEM_TYPES.processorRefused });
+  }
+  let reversal = 0;
+  if (request.subOrderId) {
+    // The refund is done and recorded; a reversal Stripe refuses now is retried from refund.succeeded.
+    reversal = await reverseWhatIsOwed(db, stripe, request.subOrderId).catch((error: unknown) => {
+      log("warn", "payments", { msg: "reversal deferred", subOrderId: request.subOrderId, error: String(error), traceId: ask.traceId });
+      return 0;
+    });
+  }
+  return { refundId: request.stripeRefundId, amount: request.amount, reversal };
+}
+
+/** The request behind this key: the first one, or a new reservation. */
+async function reserved(db: DrizzleD1Database, ask: RefundAsk): Promise<RefundRequest> {
+  for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+    const existing = await findRequest(db, ask.orderId, ask.idempotencyKey);
+    if (existing) {
+      if (existing.requestHash !== ask.requestHash || existing.subOrderId !== (ask.subOrderId ?? null)) {
+        throw new ProblemError(422, "This Idempotency-Key was used for a different refund.", { type: PROBLEM_TYPES.idempotencyKeyReused });
+      }
+      return existing;
+    }
+    const { payment, share } = await current(db, ask);
+    const amount = refundable(payment, share, ask.amount);
+    const outcome = await reserve(db, { ...ask, payment, share, amount });
+    if (typeof outcome !== "string") return outcome;
+    // "duplicate": the same key raced in; "conflict": another refund moved the share first. Read again.
+  }
+  throw new ProblemError(409, "Another refund of this order is being made; retry shortly.", {
+    type: PROBLEM_TYPES.refundInProgress,
+    headers: { "retry-after": "1" },
+  });
+}
+
+async function current(db: DrizzleD1Database, ask: RefundAsk): Promise<{ payment: Payment; share?: Share }> {
+  const [payment] = await db.select().from(payments).where(eq(payments.orderId, ask.orderId));
+  const [share] = ask.subOrderId ? await db.select().from(shares).where(eq(shares.subOrderId, ask.subOrderId)) : [];
+  if (!payment || (ask.subOrderId && !share)) throw new ProblemError(404, "No such paid sub-order.");
+  return { payment, share };
 }
 
 /**
- * Refunds `amount` of a payment, from one vendor's share or (no share) from the
- * whole payment. The vendor gives back its part: a reversal of its transfer if it
- * was paid out, or less owed if not; the platform gives back its commission on the
- * refunded amount. Stripe calls carry idempotency keys, so a retry is safe.
+ * Asks Stripe for a pending request's refund (the idempotency key is the
+ * request's, so asking again never refunds twice) and records the answer.
+ * Stripe not answering leaves it pending and throws.
  */
-export async function refund(
-  db: DrizzleD1Database,
-  stripe: Stripe,
-  input: { payment: Payment; share?: Share; amount: number; reason?: string; idempotencyKey: string; traceId: string },
-): Promise<{ refundId: string; amount: number; reversal: number }> {
-  const { payment, share, amount } = input;
-  if (payment.status !== "succeeded") throw new ProblemError(409, "The order is not paid.");
-  if (amount > payment.amount - payment.amountRefunded || (share && amount > share.gross - share.refunded)) {
-    throw new ProblemError(409, "That is more than what is left to refund.");
+export async function carryOut(db: DrizzleD1Database, stripe: Stripe, request: RefundRequest, traceId: string): Promise<RefundRequest> {
+  const [payment] = await db.select().from(payments).where(eq(payments.orderId, request.orderId));
+  if (!payment) throw new Error(`refund request ${request.id} has no payment`);
+  try {
+    const made = await stripe.refunds.create(
+      {
+        payment_intent: payment.intentId,
+        amount: request.amount,
+        reason: "requested_by_customer",
+        metadata: { order_id: request.orderId, sub_order_id: request.subOrderId ?? "", refund_request_id: request.id },
+      },
+      { idempotencyKey: `refund-${request.id}` },
+    );
+    await recordSucceeded(db, request, made.id, payment.currency, traceId);
+  } catch (error) {
+    if (!isRefusal(error)) {
+      log("warn", "payments", { msg: "refund outcome unknown; kept pending", requestId: request.id, error: String(error), traceId });
+      throw new ProblemError(503, "Stripe did not answer. The refund is kept and will complete; retry with the same Idempotency-Key for its outcome.", {
+        type: PROBLEM_TYPES.processorUnavailable,
+        headers: { "retry-after": "2" },
+      });
+    }
+    await recordFailed(db, request, { status: 409, type: PROBLEM_TYPES.processorRefused, detail: `Stripe refused the refund: ${error.message}` }, traceId);
   }
-  const stripeRefund = await stripe.refunds.create(
-    { payment_intent: payment.intentId, amount, reason: "requested_by_customer", metadata: { order_id: payment.orderId, sub_order_id: share?.subOrderId ?? "" } },
-    { idempotencyKey: `refund-${input.idempotencyKey}` },
-  );
-  const [recorded] = await db.select().from(refunds).where(eq(refunds.id, stripeRefund.id));
-  if (recorded) return { refundId: recorded.id, amount: recorded.amount, reversal: recorded.reversal };
-
-  const vendorPart = share ? vendorPartOf(share, amount) : 0;
-  let reversal = 0;
-  let reversalId: string | null = null;
-  if (share?.status === "transferred" && share.transferId) {
-    const reversed = await stripe.transfers.createReversal(share.transferId, { amount: vendorPart }, { idempotencyKey: `reversal-${stripeRefund.id}` });
-    reversal = vendorPart;
-    reversalId = reversed.id;
-  }
-  const now = new Date().toISOString();
-  const event = buildEvent(
-    RefundSucceeded,
-    { orderId: payment.orderId, subOrderId: share?.subOrderId ?? null, refundId: stripeRefund.id, amount, currency: payment.currency },
-    { source: "payments", traceId: input.traceId },
-  );
-  const lines = share
-    ? [
-        db
-          .update(shares)
-          .set({
-            refunded: sql`${shares.refunded} + ${amount}`,
-            reversed: sql`${shares.reversed} + ${reversal}`,
-            status: share.status === "held" && share.refunded + amount === share.gross ? "closed" : share.status,
-          })
-          .where(eq(shares.subOrderId, share.subOrderId)),
-        entry(db, { ...ledgerKeys(share), kind: "refund", amount: -amount, reference: stripeRefund.id }),
-        entry(db, { ...ledgerKeys(share), kind: "commission_refund", amount: amount - vendorPart, reference: stripeRefund.id }),
-        ...(reversalId ? [entry(db, { ...ledgerKeys(share), kind: "reversal", amount: reversal, reference: reversalId })] : []),
-      ]
-    : [];
-  await db.batch([
-    db.insert(refunds).values({ id: stripeRefund.id, orderId: payment.orderId, subOrderId: share?.subOrderId ?? null, amount, reversal, reason: input.reason ?? null, createdAt: now }),
-    db.update(payments).set({ amountRefunded: sql`${payments.amountRefunded} + ${amount}`, updatedAt: now }).where(eq(payments.orderId, payment.orderId)),
-    ...lines,
-    stageEvent(db, event),
-  ]);
-  return { refundId: stripeRefund.id, amount, reversal };
-}
-
-function ledgerKeys(share: Share) {
-  return { vendorId: share.vendorId, orderId: share.orderId, subOrderId: share.subOrderId, currency: share.currency };
+  const settled = await requestById(db, request.id);
+  if (!settled) throw new Error(`refund request ${request.id} vanished`);
+  return settled;
 }

@@ -3,9 +3,10 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import type { Order } from "../../../../lib/contracts/api/orders.ts";
 import { type VendorsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { log } from "../../../../lib/http/log.ts";
 import { accounts, payments, shares } from "../db/schema.ts";
-import { entry, owedFor } from "./ledger.ts";
+import { entry, owedFor, pendingVendorParts } from "./ledger.ts";
 import { toStripeCurrency } from "./stripe.ts";
 
 /** Commission in minor units, rounded half up: what the platform keeps of a vendor's sale. */
@@ -50,7 +51,8 @@ export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, ve
     .where(and(eq(shares.status, "held"), vendorId ? eq(shares.vendorId, vendorId) : undefined))
     .limit(50);
   for (const { share, accountId } of held) {
-    const owed = await owedFor(db, share.subOrderId);
+    // A refund on its way to Stripe is not paid out first, only to be reversed.
+    const owed = (await owedFor(db, share.subOrderId)) - (await pendingVendorParts(db, share.subOrderId));
     if (owed <= 0) continue;
     const transfer = await stripe.transfers.create(
       { amount: owed, currency: toStripeCurrency(share.currency), destination: accountId, transfer_group: share.orderId, metadata: { sub_order_id: share.subOrderId } },
@@ -64,7 +66,7 @@ export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, ve
         entry(db, { vendorId: share.vendorId, orderId: share.orderId, subOrderId: share.subOrderId, kind: "transfer", amount: -owed, currency: share.currency, reference: transfer.id }),
       ]);
     } catch (error) {
-      if (!String(error).includes("NOT NULL constraint failed")) throw error;
+      if (!isConstraintViolation(error, "NOT NULL", "vendor_shares.status")) throw error;
       log("info", "payments", { msg: "share already settled", subOrderId: share.subOrderId });
     }
   }

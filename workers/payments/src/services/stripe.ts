@@ -19,3 +19,17 @@ export const cryptoProvider = Stripe.createSubtleCryptoProvider();
 /** Stripe wants lowercase currency codes; the marketplace speaks ISO 4217 uppercase. */
 export const toStripeCurrency = (currency: string) => currency.toLowerCase();
 export const fromStripeCurrency = (currency: string) => currency.toUpperCase();
+
+/**
+ * Whether Stripe answered "no" for good (a bad or impossible request, a card
+ * refusal): retrying the same request will not change it. Anything else (no
+ * answer, a 5xx, a concurrent request with the same idempotency key, a rate
+ * limit) leaves the outcome unknown, and the request is retried with its key.
+ */
+export function isRefusal(error: unknown): error is Stripe.errors.StripeError {
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError ||
+    error instanceof Stripe.errors.StripeCardError ||
+    error instanceof Stripe.errors.StripePermissionError
+  );
+}

@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import { PaymentFailed, PaymentSucceeded } from "../../../../lib/contracts/events/payments.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
 import { accounts, type PaymentStatus, payments, shares, webhookEvents } from "../db/schema.ts";
@@ -14,7 +15,10 @@ const FUTURE_SKEW_SECONDS = 30;
 /** Stripe's signature check, plus a refusal of timestamps from the future that Stripe's own check lets through. */
 export async function verifiedEvent(stripe: Stripe, payload: string, signature: string | undefined, secret: string): Promise<Stripe.Event> {
   if (!signature) throw new ProblemError(400, "The Stripe-Signature header is missing.");
-  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+  // Parsed once here; a second `t=` could pass this check and be the one the SDK verifies.
+  const stamps = signature.split(",").filter((part) => part.trim().startsWith("t="));
+  if (stamps.length !== 1) throw new ProblemError(400, "The Stripe-Signature header must carry exactly one timestamp.");
+  const timestamp = Number(/^t=(\d+)$/.exec(stamps[0]?.trim() ?? "")?.[1]);
   if (!Number.isFinite(timestamp) || timestamp > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
     throw new ProblemError(400, "The signature's timestamp is missing or in the future.");
   }
@@ -43,7 +47,7 @@ export async function applyEvent(
   try {
     await db.batch([db.insert(webhookEvents).values({ id: event.id, type: event.type, receivedAt: Date.now() }), ...outcome.statements]);
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed: webhook_events.id")) return { result: "duplicate" };
+    if (isConstraintViolation(error, "UNIQUE", "webhook_events.id")) return { result: "duplicate" };
     throw error;
   }
   return { result: "applied", settleVendor: outcome.settleVendor };
