@@ -25,9 +25,7 @@ export class Faults {
   add(body: Record<string, unknown>): FaultRule {
     const times = count(body.times ?? body.dropResponses ?? 1, "times");
     const mode = body.mode ?? "drop";
-    if (mode !== "drop" && mode !== "fail" && mode !== "hang" && mode !== "refuse") {
-      throw invalidRequest("mode must be drop, fail, hang or refuse.", { param: "mode" });
-    }
+    if (!isMode(mode)) throw invalidRequest("mode must be drop, fail, hang or refuse.", { param: "mode" });
     const path = body.path ?? "/v1/";
     if (typeof path !== "string" || !path.startsWith("/v1/")) throw invalidRequest("path must start with /v1/.", { param: "path" });
     const rule = { mode, path, times, hangMs: count(body.hangMs ?? 2_000, "hangMs") };
@@ -52,6 +50,9 @@ export class Faults {
     this.rules = [];
   }
 }
+
+const MODES: readonly unknown[] = ["drop", "fail", "hang", "refuse"] satisfies FaultMode[];
+const isMode = (value: unknown): value is FaultMode => MODES.includes(value);
 
 function count(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
