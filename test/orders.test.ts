@@ -13,6 +13,7 @@ import {
   syntheticShopper,
   vendorSession,
 } from "./helpers.ts";
+import { objects } from "./stripe.ts";
 
 interface OrderView {
   id: string;
@@ -111,6 +112,22 @@ describe("cart", () => {
     expect((await merged.json<{ lines: { sku: string; qty: number }[] }>()).lines).toEqual([expect.objectContaining({ sku, qty: 3 })]);
     const guestNow = await api("GET", "/api/v1/cart", { headers: { "x-cart-id": guestCartId! } });
     expect((await guestNow.json<{ lines: unknown[] }>()).lines).toEqual([]);
+  });
+
+  it("never lets a guest choose its own cart id: an id the server did not issue names no cart", async () => {
+    const sku = await product(vendorA, 500, 10);
+    const chosen = `gct_${"0".repeat(32)}`;
+    const added = await api("POST", "/api/v1/cart/items", { body: { sku, qty: 1 }, headers: { "x-cart-id": chosen } });
+    expect(added.status).toBe(200);
+    const issued = added.headers.get("x-cart-id");
+    expect(issued).toMatch(/^gct_[0-9a-f]{32}$/);
+    expect(issued).not.toBe(chosen);
+    const other = await api("GET", "/api/v1/cart", { headers: { "x-cart-id": chosen } });
+    expect((await other.json<{ lines: unknown[]; cartId: string | null }>()).lines).toEqual([]);
+    const own = await api("GET", "/api/v1/cart", { headers: { "x-cart-id": issued! } });
+    expect((await own.json<{ lines: { sku: string }[] }>()).lines.map((l) => l.sku)).toEqual([sku]);
+    const malformed = await api("GET", "/api/v1/cart", { headers: { "x-cart-id": "mine" } });
+    expect(malformed.status).toBe(400);
   });
 });
 
@@ -257,6 +274,55 @@ describe("after the sale", () => {
     const stranger = await signUp();
     expect((await api("GET", `/api/v1/orders/${order.id}`, { token: stranger.accessToken })).status).toBe(404);
     expect((await api("POST", `/api/v1/orders/${order.id}/cancel`, { token: stranger.accessToken })).status).toBe(404);
+  });
+});
+
+describe("one cart, one order", () => {
+  it("places one order when eight checkouts of the same cart race with different keys, holding its stock once", async () => {
+    const shopper = await signUp();
+    const sku = await product(vendorA, 1500, 10);
+    await addToCart(shopper.accessToken, sku, 2);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => checkout(shopper.accessToken)));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+    for (const res of answers.filter((r) => r.status === 409)) {
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    expect(await available(admin.accessToken, sku)).toBe(8);
+    const listed = () => api("GET", "/api/v1/orders", { token: shopper.accessToken }).then((r) => r.json<{ items: unknown[] }>());
+    await eventually(listed, (page) => page.items.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await listed()).items).toHaveLength(1);
+    const cart = await api("GET", "/api/v1/cart", { token: shopper.accessToken });
+    expect((await cart.json<{ lines: unknown[] }>()).lines).toEqual([]);
+  });
+
+  it("refuses a total below the smallest amount Stripe can charge, with its own problem type, holding nothing", async () => {
+    const shopper = await signUp();
+    const sku = await product(vendorA, 5, 10);
+    await addToCart(shopper.accessToken, sku, 2);
+    const cart = await api("GET", "/api/v1/cart", { token: shopper.accessToken });
+    expect(await cart.json()).toMatchObject({ checkoutable: false, problems: [expect.stringMatching(/below the smallest amount/)] });
+    const refused = await checkout(shopper.accessToken);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ type: "/problems/below-minimum-charge" });
+    expect(await available(admin.accessToken, sku)).toBe(10);
+  });
+
+  it("cancels the PaymentIntent of an order cancelled before payment, so it can no longer be paid", async () => {
+    const shopper = await signUp();
+    await addToCart(shopper.accessToken, await product(vendorA, 1800, 5), 1);
+    const res = await checkout(shopper.accessToken, undefined, { shippingAddress: DELIVERY });
+    expect(res.status).toBe(201);
+    const { order, payment } = await res.json<{ order: OrderView; payment: { id: string; status: string } }>();
+    expect(payment.status).toBe("requires_payment_method");
+    expect((await api("POST", `/api/v1/orders/${order.id}/cancel`, { token: shopper.accessToken })).status).toBe(200);
+    const intent = await eventually(
+      () => objects<{ id: string; status: string }>("payment_intents").then((all) => all.find((pi) => pi.id === payment.id)),
+      (pi) => pi?.status === "canceled",
+    );
+    expect(intent?.status).toBe("canceled");
   });
 });
 

@@ -74,6 +74,8 @@ describe("webhook signatures", () => {
       ["future", await deliver(future)],
       ["missing", await deliver(event, "")],
       ["tampered body", await deliver({ payload: event.payload.replace(/"amount":\s*1200/, '"amount": 1'), signature: event.signature })],
+      // A future timestamp first, a valid signature last: one parse must see both.
+      ["two timestamps", await deliver(event, `t=${now + 3600},${event.signature}`)],
     ] as const) {
       expect(res.status, name).toBe(400);
       expect(res.headers.get("content-type"), name).toBe("application/problem+json");
@@ -109,6 +111,20 @@ describe("webhook signatures", () => {
     await eventually(() => orderOf(shopper, order.id), (o) => o.status === "paid");
     const row = await env.PAYMENTS_DB.prepare("SELECT status, amount FROM payments WHERE order_id = ?").bind(order.id).first();
     expect(row).toEqual({ status: "succeeded", amount: 1100 });
+  });
+});
+
+describe("payouts onboarding", () => {
+  it("sends a vendor back only to an https address or the dashboard's own origin", async () => {
+    for (const returnUrl of ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "http://evil.example/back"]) {
+      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendorA.accessToken, body: { returnUrl } });
+      expect(res.status, returnUrl).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+    }
+    for (const returnUrl of ["https://dashboard.example/payouts", "http://localhost:5173/payouts?done=1"]) {
+      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendorA.accessToken, body: { returnUrl } });
+      expect(res.status, returnUrl).toBe(200);
+    }
   });
 });
 
