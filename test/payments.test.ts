@@ -1,33 +1,19 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  DELIVERY,
-  type Session,
-  adminSession,
-  api,
-  createCategory,
-  createProduct,
-  eventually,
-  signUp,
-  vendorSession,
-} from "./helpers.ts";
-import { buy as buyIn, connect, orderOf, payoutsOf, succeededEvent } from "./shop.ts";
+import { type Session, api, eventually, signUp, vendorSession } from "./helpers.ts";
+import { type Vendor, buy as buyIn, connect, orderOf, payoutsOf, succeededEvent, twoVendorMarket } from "./shop.ts";
 import { type FakeEvent, deliver, eventsFor, fake, objects, signedAt } from "./stripe.ts";
 
 let admin: Session;
-let vendorA: Session & { vendorId: string };
-let vendorB: Session & { vendorId: string };
+let vendorA: Vendor;
+let vendorB: Vendor;
 let categoryId: string;
 
 beforeAll(async () => {
-  admin = await adminSession();
-  [vendorA, vendorB] = await Promise.all([vendorSession(admin, "Pay A"), vendorSession(admin, "Pay B")]);
+  ({ admin, vendorA, vendorB, categoryId } = await twoVendorMarket("Pay"));
   // Vendor A's commission is 10 % (the default); B's is 15 %.
   await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/suspend`, { token: admin.accessToken, body: {} });
   await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/approve`, { token: admin.accessToken, body: { commissionBps: 1500 } });
-  categoryId = await createCategory(admin, `pay-${crypto.randomUUID().slice(0, 8)}`);
-  await connect(vendorA);
-  await connect(vendorB);
 });
 
 const buy = (shopper: Session, items: Parameters<typeof buyIn>[2], paymentMethod?: string) => buyIn(shopper, categoryId, items, paymentMethod);

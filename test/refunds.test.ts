@@ -1,20 +1,15 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Session, adminSession, api, createCategory, eventually, signUp, vendorSession } from "./helpers.ts";
-import { type Checkout, connect, orderOf, paidOrder, payoutsOf } from "./shop.ts";
+import { type Session, api, eventually, signUp } from "./helpers.ts";
+import { type Checkout, type Vendor, orderOf, paidOrder, payoutsOf, twoVendorMarket } from "./shop.ts";
 import { type FakeEvent, deliver, fake, objects } from "./stripe.ts";
 
-let admin: Session;
-let vendorA: Session & { vendorId: string };
-let vendorB: Session & { vendorId: string };
+let vendorA: Vendor;
+let vendorB: Vendor;
 let categoryId: string;
 
 beforeAll(async () => {
-  admin = await adminSession();
-  [vendorA, vendorB] = await Promise.all([vendorSession(admin, "Refund A"), vendorSession(admin, "Refund B")]);
-  categoryId = await createCategory(admin, `refund-${crypto.randomUUID().slice(0, 8)}`);
-  await connect(vendorA);
-  await connect(vendorB);
+  ({ vendorA, vendorB, categoryId } = await twoVendorMarket("Refund"));
 });
 
 afterEach(() => fake("DELETE", "/faults"));

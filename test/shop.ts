@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { DELIVERY, type Session, api, createProduct, eventually } from "./helpers.ts";
+import { DELIVERY, type Session, adminSession, api, createCategory, createProduct, eventually, vendorSession } from "./helpers.ts";
 import { type FakeEvent, deliver, eventsFor, fake } from "./stripe.ts";
 
 export interface OrderView {
@@ -18,6 +18,18 @@ export interface Payouts {
   account: { payoutsEnabled: boolean } | null;
   balances: { currency: string; owed: number }[];
   items: { kind: string; amount: number; subOrderId: string; reference: string | null }[];
+}
+
+export type Vendor = Session & { vendorId: string };
+
+/** An admin, two approved vendors whose Stripe accounts can receive payouts, and a category of their own. */
+export async function twoVendorMarket(name: string): Promise<{ admin: Session; vendorA: Vendor; vendorB: Vendor; categoryId: string }> {
+  const admin = await adminSession();
+  const [vendorA, vendorB] = await Promise.all([vendorSession(admin, `${name} A`), vendorSession(admin, `${name} B`)]);
+  const categoryId = await createCategory(admin, `${name.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}`);
+  await connect(vendorA);
+  await connect(vendorB);
+  return { admin, vendorA, vendorB, categoryId };
 }
 
 /** A vendor whose Stripe account finished onboarding: Stripe's account.updated reached the webhook. */

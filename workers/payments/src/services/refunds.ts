@@ -51,8 +51,7 @@ export async function refund(db: DrizzleD1Database, stripe: Stripe, ask: RefundA
   let request = await reserved(db, ask);
   if (request.status === "pending") request = await carryOut(db, stripe, request, ask.traceId);
   if (request.status === "failed" || !request.stripeRefundId) {
-    const failure = request.failure ?? { status: 409, type: PROBLEM_TYPES.processorRefused, detail: "Stripe refused the refund." };
-    throw new ProblemError(409, failure.detail, { type: PROBLEM_TYPES.processorRefused });
+    throw new ProblemError(409, request.failure?.detail ?? "Stripe refused the refund.", { type: PROBLEM_TYPES.processorRefused });
   }
   let reversal = 0;
   if (request.subOrderId) {
