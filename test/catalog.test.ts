@@ -8,9 +8,11 @@ import {
   createCategory,
   createProduct,
   eventually,
+  expectProblem,
   signUp,
   vendorSession,
 } from "./helpers.ts";
+import { JPEG_3X2, WEBP_3X2 } from "./image-fixtures.ts";
 
 interface Summary {
   id: string;
@@ -192,6 +194,7 @@ describe("product pages and vendors' catalogs", () => {
     expect(uploaded.status).toBe(201);
     const { url } = await uploaded.json<{ url: string }>();
     const image = await api("GET", url);
+    expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await image.arrayBuffer())).toEqual(TINY_PNG);
 
@@ -244,5 +247,144 @@ describe("suspension", () => {
     await eventually(() => search(`q=${RUN}`), (l) => !titles(l).includes("Mystery novel"));
     expect((await api("GET", `/api/v1/products/${ids.novel}`, { token: shopper.accessToken })).status).toBe(404);
     expect((await search(`q=${RUN}&limit=100`)).facets.vendors.map((v) => v.id)).not.toContain(vendorB.vendorId);
+  });
+});
+
+describe("categories", () => {
+  it("refuses a duplicate slug with 409, under a parent or not", async () => {
+    const body = { name: "Again", slug: `${RUN}-kitchen` };
+    await expectProblem(await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body }), 409);
+    await expectProblem(await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body: { ...body, parentId: cat.books } }), 409);
+  });
+});
+
+describe("image uploads", () => {
+  const upload = (body: Uint8Array, contentType: string) =>
+    api("POST", `/api/v1/vendor/products/${ids.draft}/images`, { token: vendorA.accessToken, body, headers: { "content-type": contentType } });
+
+  it("accepts a PNG, a JPEG and a WebP and records their dimensions", async () => {
+    for (const [body, contentType, width, height] of [
+      [TINY_PNG, "image/png", 1, 1],
+      [JPEG_3X2, "image/jpeg", 3, 2],
+      [WEBP_3X2, "image/webp", 3, 2],
+    ] as const) {
+      const res = await upload(body, contentType);
+      expect(res.status, contentType).toBe(201);
+      expect(await res.json(), contentType).toMatchObject({ contentType, width, height });
+    }
+    const res = await api("GET", `/api/v1/vendor/products/${ids.draft}`, { token: vendorA.accessToken });
+    expect(res.status).toBe(200);
+    const { images } = await res.json<{ images: { contentType: string; width: number; height: number }[] }>();
+    expect(images.map(({ contentType, width, height }) => ({ contentType, width, height }))).toEqual([
+      { contentType: "image/png", width: 1, height: 1 },
+      { contentType: "image/jpeg", width: 3, height: 2 },
+      { contentType: "image/webp", width: 3, height: 2 },
+    ]);
+  });
+
+  it("refuses a PNG signature followed by HTML, a truncated PNG and HTML after a PNG's end with 415", async () => {
+    const html = new TextEncoder().encode("<html><script>alert(document.cookie)</script></html>");
+    const concat = (...parts: Uint8Array[]) => {
+      const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
+      return out;
+    };
+    for (const [name, body] of [
+      ["signature + HTML", concat(TINY_PNG.slice(0, 8), html)],
+      ["truncated", TINY_PNG.slice(0, TINY_PNG.length - 20)],
+      ["HTML after IEND", concat(TINY_PNG, html)],
+    ] as const) {
+      const res = await upload(body, "image/png");
+      expect(res.status, name).toBe(415);
+      await expectProblem(res, 415);
+    }
+  });
+
+  it("serves images with nosniff, a sandboxing CSP and their own content type", async () => {
+    const uploaded = await upload(JPEG_3X2, "image/jpeg");
+    expect(uploaded.status).toBe(201);
+    const { url } = await uploaded.json<{ url: string }>();
+    const image = await api("GET", url);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/jpeg");
+    expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(image.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(JPEG_3X2);
+  });
+});
+
+describe("limits", () => {
+  interface Detail {
+    id: string;
+    price: number;
+    variants: { sku: string; price: number; attributes: Record<string, string> }[];
+  }
+  let category: string;
+  beforeAll(async () => {
+    category = await createCategory(admin, `${RUN}-limits`);
+  });
+  const sizes = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ price: 1000 + from + i, attributes: { size: `s${from + i}` } }));
+  const newProduct = (variants: unknown[]) =>
+    api("POST", "/api/v1/vendor/products", { token: vendorA.accessToken, body: { title: "Many sizes", categoryId: category, currency: "EUR", variants } });
+  const patch = (id: string, body: unknown) => api("PATCH", `/api/v1/vendor/products/${id}`, { token: vendorA.accessToken, body });
+  const read = async (id: string) => {
+    const res = await api("GET", `/api/v1/vendor/products/${id}`, { token: vendorA.accessToken });
+    expect(res.status).toBe(200);
+    return res.json<Detail>();
+  };
+
+  it("creates, edits and reads back a product with the maximum 50 variants", async () => {
+    const created = await newProduct(sizes(50));
+    expect(created.status).toBe(201);
+    const product = await created.json<Detail>();
+    expect(product.variants.map((v) => v.attributes.size)).toEqual(sizes(50).map((v) => v.attributes.size));
+
+    const edits = product.variants.map((v, i) => ({ sku: v.sku, price: 5000 - i }));
+    const patched = await patch(product.id, { variants: edits });
+    expect(patched.status).toBe(200);
+    const back = await read(product.id);
+    expect(back.variants.map((v) => [v.sku, v.price, v.attributes.size])).toEqual(edits.map((e, i) => [e.sku, e.price, `s${i}`]));
+    expect(back.price).toBe(4951);
+  });
+
+  it("adds variants up to the maximum in one edit, and refuses one more with 422", async () => {
+    const created = await newProduct(sizes(1));
+    expect(created.status).toBe(201);
+    const { id } = await created.json<Detail>();
+    const added = await patch(id, { variants: sizes(49, 1) });
+    expect(added.status).toBe(200);
+    expect((await read(id)).variants.map((v) => v.attributes.size)).toEqual(sizes(50).map((v) => v.attributes.size));
+
+    const problem = await expectProblem(await patch(id, { variants: [{ price: 100 }] }), 422);
+    expect(problem.errors?.map((e) => e.path)).toEqual(["variants"]);
+    expect((await read(id)).variants).toHaveLength(50);
+  });
+
+  it("refuses 51 variants in a new product or an edit with 400", async () => {
+    const problem = await expectProblem(await newProduct(sizes(51)), 400);
+    expect(problem.errors?.map((e) => e.path)).toEqual(["variants"]);
+    const created = await newProduct(sizes(1));
+    expect(created.status).toBe(201);
+    await expectProblem(await patch((await created.json<Detail>()).id, { variants: sizes(51) }), 400);
+  });
+
+  it("filters by the maximum 50 attribute pairs, and refuses 51 with 400", async () => {
+    const vendor = await vendorSession(admin, "Limits Store");
+    const word = `lim${crypto.randomUUID().slice(0, 6).replace(/[^a-z]/g, "y")}`;
+    // Five variants of ten attributes each: fifty pairs, each held by one variant.
+    const variants = Array.from({ length: 5 }, (_, i) => ({
+      price: 100 + i,
+      attributes: Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`k${i}${j}`, `v${j}`])),
+    }));
+    const { id } = await createProduct(vendor, { title: `Widget ${word}`, categoryId: category, variants }, { publish: true });
+    await eventually(() => search(`q=${word}`), (l) => l.items.length === 1);
+    const pairs = variants.flatMap((v) => Object.entries(v.attributes).map(([name, value]) => `${name}:${value.toUpperCase()}`));
+    expect(pairs).toHaveLength(50);
+
+    expect((await search(`q=${word}&attributes=${pairs.join(",")}`)).items.map((p) => p.id)).toEqual([id]);
+    expect((await search(`q=${word}&attributes=${[...pairs.slice(1), "k00:v1"].join(",")}`)).items).toEqual([]);
+    expect((await search(`q=${word}&attributes=k00:v0,k12:v2`)).items.map((p) => p.id)).toEqual([id]);
+    const problem = await expectProblem(await api("GET", `/api/v1/products?q=${word}&attributes=${[...pairs, "k00:v0"].join(",")}`), 400);
+    expect(problem.errors?.map((e) => e.path)).toEqual(["attributes"]);
   });
 });

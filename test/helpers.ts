@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { type JWK, type JWTPayload, SignJWT, importJWK } from "jose";
+import { expect } from "vitest";
 import { newId } from "../lib/contracts/ids.ts";
 import { unseal } from "../workers/auth/src/services/key-sealing.ts";
 import { hashPassword } from "../workers/auth/src/services/passwords.ts";
@@ -187,4 +188,13 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error("condition never held");
+}
+
+/** Asserts an RFC 9457 problem of the given status and returns its body. */
+export async function expectProblem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  const problem = await res.json<{ status: number; title: string; detail?: string; errors?: { path: string; message: string }[] }>();
+  expect(problem.status).toBe(status);
+  return problem;
 }

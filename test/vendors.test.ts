@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Session, adminSession, api, login, profileOf, signUp, vendorSession } from "./helpers.ts";
+import { type Session, adminSession, api, expectProblem, login, profileOf, signUp, vendorSession } from "./helpers.ts";
 
 function claims(token: string) {
   return JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { roles: string[]; vid?: string };
@@ -41,10 +41,8 @@ describe("becoming a vendor", () => {
     const mine = await (await api("GET", "/api/v1/vendor", { token: first.accessToken })).json<{ slug: string }>();
     const other = await signUp("Other");
     await profileOf(other);
-    const taken = await api("POST", "/api/v1/vendors", { token: other.accessToken, body: { name: "Copy", slug: mine.slug } });
-    expect(taken.status).toBe(409);
-    const second = await api("POST", "/api/v1/vendors", { token: first.accessToken, body: { name: "Again", slug: "again-store" } });
-    expect(second.status).toBe(409);
+    await expectProblem(await api("POST", "/api/v1/vendors", { token: other.accessToken, body: { name: "Copy", slug: mine.slug } }), 409);
+    await expectProblem(await api("POST", "/api/v1/vendors", { token: first.accessToken, body: { name: "Again", slug: "again-store" } }), 409);
   });
 
   it("refuses a malformed slug", async () => {
@@ -81,5 +79,19 @@ describe("staff and status", () => {
     expect(claims((await login(owner.email)).accessToken).roles).not.toContain("vendor");
     expect((await api("POST", `/api/v1/admin/vendors/${owner.vendorId}/approve`, { token: admin.accessToken, body: {} })).status).toBe(200);
     expect((await api("GET", `/api/v1/vendors/${slug}`)).status).toBe(200);
+  });
+});
+
+describe("conflicts", () => {
+  it("refuses adding as staff a user who already belongs to a store, this one or another", async () => {
+    const owner = await vendorSession(admin, "Hiring Store");
+    const otherOwner = await vendorSession(admin, "Other Store");
+    await expectProblem(await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: otherOwner.email } }), 409);
+    const hire = await signUp("Hire");
+    await profileOf(hire);
+    expect((await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } })).status).toBe(201);
+    await expectProblem(await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } }), 409);
+    const team = await api("GET", "/api/v1/vendor/staff", { token: owner.accessToken });
+    expect((await team.json<{ items: { userId: string }[] }>()).items.map((m) => m.userId)).toEqual([owner.userId, hire.userId]);
   });
 });

@@ -1,9 +1,10 @@
-import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, isNull, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { z } from "zod";
 import type { EventDefinition, EventEnvelope, EventOf } from "../contracts/events/envelope.ts";
 import { type InboxBinding, inboxesFor } from "../contracts/events/routing.ts";
 import { newId } from "../contracts/ids.ts";
+import { inList } from "../db/in-list.ts";
 import { outbox } from "./schema.ts";
 
 export type OutboxEnv = Partial<Record<InboxBinding, Queue>>;
@@ -71,9 +72,9 @@ export async function publishPending(
       }
     }),
   );
-  if (sent.length) await db.update(outbox).set({ sentAt: Date.now() }).where(inArray(outbox.id, sent));
+  if (sent.length) await db.update(outbox).set({ sentAt: Date.now() }).where(inList(outbox.id, sent));
   if (failed.length) {
-    await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` }).where(inArray(outbox.id, failed));
+    await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` }).where(inList(outbox.id, failed));
   }
   const [left] = await db.select({ n: sql<number>`count(*)` }).from(outbox).where(isNull(outbox.sentAt));
   return left?.n ?? 0;

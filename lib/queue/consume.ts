@@ -3,6 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { z } from "zod";
 import { type EventDefinition, EventEnvelope, type EventOf } from "../contracts/events/envelope.ts";
+import { isConstraintViolation } from "../db/constraint.ts";
 import { log } from "../http/log.ts";
 import { processedEvents } from "../outbox/schema.ts";
 
@@ -63,7 +64,7 @@ async function applyOnce(db: DrizzleD1Database, handler: Consumer, envelope: Eve
     await db.batch([record, ...effect]);
   } catch (error) {
     // Two deliveries raced past the check: the loser's batch failed as a whole on the primary key.
-    if (String(error).includes("UNIQUE constraint failed: processed_events.id")) return "duplicate";
+    if (isConstraintViolation(error, "UNIQUE", "processed_events.id")) return "duplicate";
     throw error;
   }
   return "applied";

@@ -11,6 +11,11 @@ export const Category = z
   .openapi("Category");
 export type Category = z.infer<typeof Category>;
 
+/** Variants of one product; each is a SKU with its own Inventory object. */
+export const MAX_VARIANTS = 50;
+/** name:value pairs of the `attributes` filter of a product search. */
+export const MAX_ATTRIBUTE_FILTERS = 50;
+
 const Attributes = z
   .record(z.string().regex(/^[a-z][a-z0-9_]{0,30}$/), z.string().trim().min(1).max(60))
   .refine((attrs) => Object.keys(attrs).length <= 10, "At most 10 attributes.");
@@ -44,20 +49,42 @@ export const ProductSummary = z
   .openapi("ProductSummary");
 export type ProductSummary = z.infer<typeof ProductSummary>;
 
+export const ProductImage = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    contentType: z.string(),
+    width: z.number().int().nullable().openapi({ description: "Pixels; null for images stored before dimensions were recorded" }),
+    height: z.number().int().nullable(),
+  })
+  .openapi("ProductImage");
+export type ProductImage = z.infer<typeof ProductImage>;
+
 export const ProductDetail = ProductSummary.extend({
   description: z.string(),
   tags: z.array(z.string()),
   status: ProductStatus,
-  images: z.array(z.object({ id: z.string(), url: z.string(), contentType: z.string() })),
+  images: z.array(ProductImage),
   variants: z.array(Variant),
   updatedAt: z.string(),
 }).openapi("ProductDetail");
 export type ProductDetail = z.infer<typeof ProductDetail>;
 
-const VariantInput = z.strictObject({
+const WeightGrams = z.number().int().min(0).max(1_000_000);
+
+export const VariantInput = z.strictObject({
   price: MinorUnits,
   attributes: Attributes.default({}),
-  weightGrams: z.number().int().min(0).max(1_000_000).default(0),
+  weightGrams: WeightGrams.default(0),
+});
+export type VariantInput = z.infer<typeof VariantInput>;
+
+/** An edit of one variant: only the fields sent change. */
+const VariantEdit = z.strictObject({
+  sku: z.string().max(64),
+  price: MinorUnits.optional(),
+  attributes: Attributes.optional(),
+  weightGrams: WeightGrams.optional(),
 });
 
 const Tags = z.array(z.string().trim().toLowerCase().min(1).max(30)).max(20);
@@ -69,7 +96,7 @@ export const ProductInput = z
     tags: Tags.default([]),
     categoryId: z.string().min(1).max(64),
     currency: Currency,
-    variants: z.array(VariantInput).min(1).max(50),
+    variants: z.array(VariantInput).min(1).max(MAX_VARIANTS),
   })
   .openapi("ProductInput");
 export type ProductInput = z.infer<typeof ProductInput>;
@@ -81,8 +108,15 @@ export const ProductPatch = z
     description: z.string().trim().max(5000).optional(),
     tags: Tags.optional(),
     categoryId: z.string().min(1).max(64).optional(),
-    /** With a sku: edit that variant. Without: add a variant. */
-    variants: z.array(VariantInput.extend({ sku: z.string().max(64).optional() })).max(50).optional(),
+    /** With a sku: edit that variant. Without: add one. A product keeps at most MAX_VARIANTS in all (more is a 422). */
+    variants: z
+      .array(z.union([VariantEdit, VariantInput]))
+      .max(MAX_VARIANTS)
+      .refine((edits) => {
+        const skus = edits.flatMap((e) => ("sku" in e ? [e.sku] : []));
+        return new Set(skus).size === skus.length;
+      }, "Edit each SKU at most once.")
+      .optional(),
   })
   .openapi("ProductPatch");
 export type ProductPatch = z.infer<typeof ProductPatch>;
@@ -102,9 +136,11 @@ export const ProductQuery = PageQuery.extend({
   inStock: boolish.optional(),
   attributes: z
     .string()
-    .max(300)
+    .max(1000)
     .regex(/^[a-z][a-z0-9_]*:[^,]+(,[a-z][a-z0-9_]*:[^,]+)*$/, "Use name:value pairs separated by commas, such as color:red,size:m.")
-    .optional(),
+    .refine((pairs) => pairs.split(",").length <= MAX_ATTRIBUTE_FILTERS, `At most ${MAX_ATTRIBUTE_FILTERS} name:value pairs.`)
+    .optional()
+    .openapi({ description: `Up to ${MAX_ATTRIBUTE_FILTERS} name:value pairs; a product matches when each pair is held by one of its variants` }),
   sort: Sort.optional().openapi({ description: "Defaults to relevance with q, newest without" }),
 });
 export type ProductQuery = z.infer<typeof ProductQuery>;
@@ -204,7 +240,12 @@ export const patchProduct = apiRoute({
   "x-access": "vendor",
   summary: "Edit a product and its variants",
   request: { params: ProductIdParam, ...jsonBody(ProductPatch) },
-  responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
+  responses: {
+    200: jsonResponse(ProductDetail, "The product"),
+    404: { description: "Not a product of this store" },
+    409: { description: "Variants were added meanwhile; reload and retry" },
+    422: { description: `No such category or SKU, or more than ${MAX_VARIANTS} variants in all` },
+  },
 });
 
 export const deleteProduct = apiRoute({
@@ -232,6 +273,8 @@ export const archiveProduct = productAction("archive", "Take a product off sale"
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+/** Largest width or height of an image, in pixels. */
+export const MAX_IMAGE_SIDE = 10_000;
 
 export const uploadImage = apiRoute({
   method: "post",
@@ -244,10 +287,11 @@ export const uploadImage = apiRoute({
     body: { content: Object.fromEntries(IMAGE_TYPES.map((type) => [type, { schema: z.string().openapi({ format: "binary" }) }])), required: true },
   },
   responses: {
-    201: jsonResponse(z.object({ id: z.string(), url: z.string(), contentType: z.string() }), "Stored"),
+    201: jsonResponse(ProductImage, "Stored"),
     404: { description: "Not a product of this store" },
+    409: { description: "The product has its maximum of images" },
     413: { description: "Too large" },
-    415: { description: "Not a PNG, JPEG or WebP image" },
+    415: { description: `Not a well-formed PNG, JPEG or WebP image of 1 to ${MAX_IMAGE_SIDE} pixels per side, or not of the declared Content-Type` },
   },
 });
 

@@ -5,6 +5,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { outbox } from "../../../lib/outbox/schema.ts";
 import { signingKeys } from "../src/db/schema.ts";
+import { registerAccount } from "../src/services/accounts.ts";
 
 const worker = exports.default;
 const db = drizzle(env.DB);
@@ -49,6 +50,14 @@ describe("register", () => {
     const res = await post("register", { email: email.toUpperCase(), password: "another long password", name: "Copy" });
     expect(res.status).toBe(409);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("refuses the loser of two registrations of one email racing past the look-up with 409", async () => {
+    // Started together, both look the email up before either writes: the unique index settles it.
+    const input = { email: `racer${++n}@example.com`, password: "a long enough password", name: "Racer" };
+    const settled = await Promise.allSettled([registerAccount(db, input, "trace-test"), registerAccount(db, input, "trace-test")]);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected"]);
+    expect(settled[1]).toMatchObject({ reason: { status: 409 } });
   });
 
   it("refuses a short password and unknown fields with field errors", async () => {

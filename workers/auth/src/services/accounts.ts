@@ -3,6 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { AccountUser } from "../../../../lib/contracts/api/auth.ts";
 import { UserRegistered } from "../../../../lib/contracts/events/auth.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
 import { users } from "../db/schema.ts";
@@ -33,7 +34,7 @@ export async function registerAccount(
   try {
     await db.batch([db.insert(users).values(row), stageEvent(db, event)]);
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed: users.email")) {
+    if (isConstraintViolation(error, "UNIQUE", "users.email")) {
       throw new ProblemError(409, "An account with this email already exists.");
     }
     throw error;

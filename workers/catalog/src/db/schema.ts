@@ -81,6 +81,9 @@ export const images = sqliteTable(
     r2Key: text("r2_key").notNull(),
     contentType: text("content_type").notNull(),
     bytes: integer("bytes").notNull(),
+    /** Pixels, read from the file at upload; null on rows stored before they were recorded. */
+    width: integer("width"),
+    height: integer("height"),
     position: integer("position").notNull(),
     createdAt: text("created_at").notNull(),
   },

@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Category } from "../../../../lib/contracts/api/catalog.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { categories } from "../db/schema.ts";
 
@@ -23,7 +24,9 @@ export async function createCategory(db: DrizzleD1Database, input: { name: strin
   try {
     await db.insert(categories).values(row);
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed")) throw new ProblemError(409, "That category slug is taken.");
+    if (isConstraintViolation(error, "UNIQUE", "categories.slug")) {
+      throw new ProblemError(409, "That category slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+    }
     throw error;
   }
   return toCategory(row);

@@ -1,10 +1,20 @@
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Inventory } from "../../../../durable-objects/inventory.ts";
-import type { ProductDetail, ProductInput, ProductPatch, ProductStatus } from "../../../../lib/contracts/api/catalog.ts";
+import {
+  MAX_VARIANTS,
+  type ProductDetail,
+  type ProductInput,
+  type ProductPatch,
+  type ProductStatus,
+  type VariantInput,
+} from "../../../../lib/contracts/api/catalog.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
+import { inList } from "../../../../lib/db/in-list.ts";
 import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
+import { insertChunks } from "../db/chunks.ts";
 import { images, products, variants, vendors } from "../db/schema.ts";
 import { requireCategory } from "./categories.ts";
 import { liveLevels } from "./stock.ts";
@@ -18,18 +28,7 @@ export async function createProduct(db: DrizzleD1Database, vendorId: string, inp
   const category = await requireCategory(db, input.categoryId);
   const now = new Date().toISOString();
   const id = newId("product");
-  const rows: VariantRow[] = input.variants.map((variant, position) => ({
-    sku: newId("sku"),
-    productId: id,
-    vendorId,
-    price: variant.price,
-    currency: input.currency,
-    attributes: variant.attributes,
-    weightGrams: variant.weightGrams,
-    position,
-    available: 0,
-    stockVersion: 0,
-  }));
+  const rows: VariantRow[] = input.variants.map((variant, position) => newVariant(id, vendorId, input.currency, position, variant));
   const product = {
     id,
     // The next row of the search index; unique, so a racing insert fails rather than sharing it.
@@ -46,26 +45,41 @@ export async function createProduct(db: DrizzleD1Database, vendorId: string, inp
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([db.insert(products).values(product), db.insert(variants).values(rows)]);
+  await db.batch([
+    db.insert(products).values(product),
+    ...insertChunks(variants, rows).map((part) => db.insert(variants).values(part)),
+  ]);
   return detail(db, await ownProduct(db, vendorId, id));
 }
 
 export async function updateProduct(db: DrizzleD1Database, vendorId: string, id: string, patch: ProductPatch): Promise<ProductDetail> {
   const current = await ownProduct(db, vendorId, id);
   const category = patch.categoryId ? await requireCategory(db, patch.categoryId) : undefined;
-  const existing = await db.select().from(variants).where(eq(variants.productId, id));
-  const bySku = new Map(existing.map((v) => [v.sku, v]));
-  const edits = (patch.variants ?? []).map((variant, i) => {
+  const existing = await db.select({ sku: variants.sku }).from(variants).where(eq(variants.productId, id));
+  const known = new Set(existing.map((v) => v.sku));
+  const edits: { sku: string; fields: Partial<Pick<VariantRow, "price" | "attributes" | "weightGrams">> }[] = [];
+  const added: VariantRow[] = [];
+  for (const [i, variant] of (patch.variants ?? []).entries()) {
+    if (!("sku" in variant)) {
+      added.push(newVariant(id, vendorId, current.currency, existing.length + added.length, variant));
+      continue;
+    }
     const { sku, ...fields } = variant;
-    if (sku && !bySku.has(sku)) {
+    if (!known.has(sku)) {
       throw new ProblemError(422, "No such variant of this product.", { errors: [{ path: `variants.${i}.sku`, message: "Unknown SKU." }] });
     }
-    return { sku, fields };
-  });
-  const added: VariantRow[] = edits
-    .filter((e) => !e.sku)
-    .map((e, i) => ({ sku: newId("sku"), productId: id, vendorId, currency: current.currency, position: existing.length + i, available: 0, stockVersion: 0, ...e.fields }));
-  const prices = [...existing.map((v) => edits.find((e) => e.sku === v.sku)?.fields.price ?? v.price), ...added.map((v) => v.price)];
+    if (Object.values(fields).some((value) => value !== undefined)) edits.push({ sku, fields });
+  }
+  if (existing.length + added.length > MAX_VARIANTS) {
+    const message = `A product has at most ${MAX_VARIANTS} variants; this one has ${existing.length}.`;
+    throw new ProblemError(422, message, { errors: [{ path: "variants", message }] });
+  }
+  // Written against the count read above: if variants were added meanwhile, the CASE
+  // yields NULL, the NOT NULL constraint fails and the whole batch rolls back, so the
+  // limit holds and positions never collide.
+  const now = new Date().toISOString();
+  const variantCount = sql`(SELECT COUNT(*) FROM ${variants} WHERE ${variants.productId} = ${id})`;
+  const guardedUpdatedAt = sql`CASE WHEN ${variantCount} = ${existing.length} THEN ${now} ELSE NULL END`;
   const statements = [
     db
       .update(products)
@@ -75,15 +89,40 @@ export async function updateProduct(db: DrizzleD1Database, vendorId: string, id:
         tags: patch.tags ?? current.tags,
         categoryId: category?.id ?? current.categoryId,
         categoryPath: category?.path ?? current.categoryPath,
-        minPrice: Math.min(...prices),
-        updatedAt: new Date().toISOString(),
+        updatedAt: guardedUpdatedAt,
       })
       .where(and(eq(products.id, id), eq(products.vendorId, vendorId))),
-    ...edits.flatMap((e) => (e.sku ? [db.update(variants).set(e.fields).where(and(eq(variants.sku, e.sku), eq(variants.productId, id)))] : [])),
-    ...(added.length ? [db.insert(variants).values(added)] : []),
+    ...edits.map((e) => db.update(variants).set(e.fields).where(and(eq(variants.sku, e.sku), eq(variants.productId, id)))),
+    ...insertChunks(variants, added).map((part) => db.insert(variants).values(part)),
+    db
+      .update(products)
+      .set({ minPrice: sql`(SELECT MIN(${variants.price}) FROM ${variants} WHERE ${variants.productId} = ${id})` })
+      .where(eq(products.id, id)),
   ] as const;
-  await db.batch(statements);
+  try {
+    await db.batch(statements);
+  } catch (error) {
+    if (isConstraintViolation(error, "NOT NULL", "products.updated_at")) {
+      throw new ProblemError(409, "Variants were added meanwhile; reload and retry.");
+    }
+    throw error;
+  }
   return detail(db, await ownProduct(db, vendorId, id));
+}
+
+function newVariant(productId: string, vendorId: string, currency: string, position: number, input: VariantInput): VariantRow {
+  return {
+    sku: newId("sku"),
+    productId,
+    vendorId,
+    price: input.price,
+    currency,
+    attributes: input.attributes,
+    weightGrams: input.weightGrams,
+    position,
+    available: 0,
+    stockVersion: 0,
+  };
 }
 
 export async function setStatus(db: DrizzleD1Database, vendorId: string, id: string, status: ProductStatus): Promise<ProductDetail> {
@@ -164,7 +203,13 @@ export async function detail(db: DrizzleD1Database, row: ProductRow, live?: Dura
     description: row.description,
     tags: row.tags,
     status: row.status,
-    images: imageRows.map((img) => ({ id: img.id, url: imageUrl(img.id), contentType: img.contentType })),
+    images: imageRows.map((img) => ({
+      id: img.id,
+      url: imageUrl(img.id),
+      contentType: img.contentType,
+      width: img.width,
+      height: img.height,
+    })),
     variants: variantList,
     updatedAt: row.updatedAt,
   };
@@ -184,5 +229,5 @@ export async function variantsBySku(db: DrizzleD1Database, skus: string[]) {
     .from(variants)
     .innerJoin(products, eq(products.id, variants.productId))
     .leftJoin(vendors, eq(vendors.id, variants.vendorId))
-    .where(inArray(variants.sku, skus));
+    .where(inList(variants.sku, skus));
 }

@@ -92,13 +92,23 @@ async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQ
   if (query.maxPrice !== undefined) filters.push(sql`p.min_price <= ${query.maxPrice}`);
   if (query.minRating !== undefined) filters.push(sql`p.rating_avg >= ${query.minRating}`);
   if (query.inStock !== undefined) filters.push(sql`p.in_stock = ${query.inStock ? 1 : 0}`);
-  for (const pair of query.attributes?.split(",") ?? []) {
-    const [name = "", value = ""] = pair.split(":");
-    filters.push(
-      sql`EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND lower(json_extract(v.attributes, ${`$.${name}`})) = ${value.trim().toLowerCase()})`,
-    );
+  if (query.attributes) {
+    // Every pair must be held by some variant. The pairs are bound as one JSON array, so
+    // the statement's variable count stays the same however many pairs there are.
+    // Names match [a-z][a-z0-9_]* (the query's schema), so each makes a plain JSON path.
+    filters.push(sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(attributePairs(query.attributes))}) wanted
+      WHERE NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
+        AND lower(json_extract(v.attributes, '$.' || json_extract(wanted.value, '$[0]'))) = json_extract(wanted.value, '$[1]')))`);
   }
   return filters;
+}
+
+/** `color:Red,size:m` as `[["color", "red"], ["size", "m"]]`; a value may itself hold colons. */
+function attributePairs(text: string): [string, string][] {
+  return text.split(",").map((pair) => {
+    const colon = pair.indexOf(":");
+    return [pair.slice(0, colon), pair.slice(colon + 1).trim().toLowerCase()];
+  });
 }
 
 /** All three facets in one statement over one materialized result, instead of re-running the filters per facet. */

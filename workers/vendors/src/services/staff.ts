@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { StaffMember } from "../../../../lib/contracts/api/vendors.ts";
 import type { ProfileSummary } from "../../../../lib/contracts/rpc.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { staff } from "../db/schema.ts";
 
@@ -20,7 +21,7 @@ export async function add(db: DrizzleD1Database, vendorId: string, user: Profile
   try {
     await db.insert(staff).values({ ...member, vendorId });
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed")) throw new ProblemError(409, "That user already belongs to a vendor.");
+    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id")) throw new ProblemError(409, "That user already belongs to a vendor.");
     throw error;
   }
   return member;

@@ -4,6 +4,7 @@ import type { Vendor, VendorStatus } from "../../../../lib/contracts/api/vendors
 import type { Actor } from "../../../../lib/contracts/actor.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "../../../../lib/contracts/events/vendors.ts";
 import { newId } from "../../../../lib/contracts/ids.ts";
+import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
 import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
 import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
@@ -41,7 +42,11 @@ export async function apply(
       db.insert(statusHistory).values({ vendorId: row.id, fromStatus: null, toStatus: "pending", actorId: actor.sub, at: now }),
     ]);
   } catch (error) {
-    if (String(error).includes("UNIQUE constraint failed")) throw new ProblemError(409, "That slug is taken, or you already belong to a vendor.");
+    // Another application got past the look-ups above at the same moment.
+    if (isConstraintViolation(error, "UNIQUE", "vendors.slug")) {
+      throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+    }
+    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id")) throw new ProblemError(409, "You already belong to a vendor.");
     throw error;
   }
   return toVendor(row);
@@ -133,7 +138,7 @@ export async function decide(
   try {
     await db.batch([update, history, ...(event ? [stageEvent(db, event)] : [])]);
   } catch (error) {
-    if (String(error).includes("NOT NULL constraint failed: vendors.status")) {
+    if (isConstraintViolation(error, "NOT NULL", "vendors.status")) {
       throw new ProblemError(409, "The vendor changed meanwhile; reload and retry.");
     }
     throw error;
