@@ -11,6 +11,7 @@ import { edgeCache } from "./edge-cache.ts";
 import { forward } from "./forward.ts";
 import { openApiDocument } from "./openapi.ts";
 import { EXACT_LIMITS, coarseLimit, exactLimit } from "./rate-limits.ts";
+import { vendorStanding } from "./vendor-standing.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -57,6 +58,7 @@ for (const { service, routes } of PUBLIC_API) {
       path,
       limitBody(route["x-max-body-bytes"]),
       authorize(route["x-access"]),
+      ...vendorStanding(route["x-access"]),
       ...(bodyTypes.length ? [requireContentType(bodyTypes)] : []),
       ...(rules.length ? [exactLimit(rules)] : []),
       ...(cacheSeconds ? [edgeCache(cacheSeconds)] : []),
