@@ -49,7 +49,17 @@ export default defineConfig(async () => {
             ORDERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a05",
             PAYMENTS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a06",
           },
-          bindings: { ...migrations, ...stripe(inject("stripeUrl")), STRIPE_FAKE_URL: inject("stripeUrl"), KEY_ENCRYPTION_SECRET: keySecret, ...quiet },
+          bindings: {
+            ...migrations,
+            ...stripe(inject("stripeUrl")),
+            STRIPE_FAKE_URL: inject("stripeUrl"),
+            KEY_ENCRYPTION_SECRET: keySecret,
+            ...quiet,
+            // The gateway's login throttle at sizes a test can watch (test/security.test.ts).
+            LOGIN_FAILURES_PER_ACCOUNT: "12",
+            LOGIN_BACKOFF_BASE_SECONDS: "1",
+            LOGIN_BACKOFF_MAX_SECONDS: "4",
+          },
         },
       })),
     ],

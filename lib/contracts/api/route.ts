@@ -40,8 +40,14 @@ function problemResponses(access: Access) {
   if (access !== "anonymous") {
     responses[401] = { description: "Missing or invalid access token", ...problemContent };
   }
-  if (access === "vendor" || access === "admin" || access === "vendor_or_admin") {
+  if (access === "admin") {
     responses[403] = { description: "Caller lacks the role", ...problemContent };
+  }
+  if (access === "vendor" || access === "vendor_or_admin") {
+    responses[403] = {
+      description: "Caller lacks the role, or (type vendor-not-active) its store is no longer approved or it no longer belongs to it",
+      ...problemContent,
+    };
   }
   return responses;
 }

@@ -9,8 +9,10 @@ import { notFound, onError, problem } from "../../../lib/http/problem.ts";
 import { authorize, requireContentType } from "./authorize.ts";
 import { edgeCache } from "./edge-cache.ts";
 import { forward } from "./forward.ts";
+import { LOGIN_ROUTE, loginThrottle } from "./login-throttle.ts";
 import { openApiDocument } from "./openapi.ts";
 import { EXACT_LIMITS, coarseLimit, exactLimit } from "./rate-limits.ts";
+import { vendorStanding } from "./vendor-standing.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -49,7 +51,8 @@ for (const { service, routes } of PUBLIC_API) {
   for (const route of routes) {
     const method = route.method.toUpperCase();
     const path = route.getRoutingPath();
-    const rules = EXACT_LIMITS[`${method} ${path}`] ?? [];
+    const key = `${method} ${path}`;
+    const rules = EXACT_LIMITS[key] ?? [];
     const bodyTypes = Object.keys(route.request?.body?.content ?? {});
     const cacheSeconds = route["x-cache-seconds"];
     app.on(
@@ -57,8 +60,10 @@ for (const { service, routes } of PUBLIC_API) {
       path,
       limitBody(route["x-max-body-bytes"]),
       authorize(route["x-access"]),
+      ...vendorStanding(route["x-access"]),
       ...(bodyTypes.length ? [requireContentType(bodyTypes)] : []),
       ...(rules.length ? [exactLimit(rules)] : []),
+      ...(key === LOGIN_ROUTE ? [loginThrottle] : []),
       ...(cacheSeconds ? [edgeCache(cacheSeconds)] : []),
       (c) => forward(c, service),
     );

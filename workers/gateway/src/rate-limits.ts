@@ -24,16 +24,6 @@ interface ExactRule {
 
 const byIp = (name: string, limit: ExactRule["limit"]): ExactRule => ({ name, limit, key: (c) => `${name}:${clientIp(c)}` });
 
-const byAccount = (name: string, limit: ExactRule["limit"]): ExactRule => ({
-  name,
-  limit,
-  key: async (c) => {
-    const body: unknown = await c.req.raw.clone().json().catch(() => undefined);
-    const email = typeof body === "object" && body !== null && "email" in body ? body.email : undefined;
-    return typeof email === "string" ? `${name}:${email.trim().toLowerCase()}` : undefined;
-  },
-});
-
 const byActor = (name: string, limit: ExactRule["limit"]): ExactRule => ({
   name,
   limit,
@@ -43,12 +33,11 @@ const byActor = (name: string, limit: ExactRule["limit"]): ExactRule => ({
   },
 });
 
-/** Exact limits on credential and checkout routes, counted in the RateLimiter Durable Object. */
+/**
+ * Exact limits on registration and checkout, counted in the RateLimiter Durable
+ * Object. Sign-in counts only failures instead (login-throttle.ts).
+ */
 export const EXACT_LIMITS: Record<string, ExactRule[]> = {
-  "POST /api/v1/auth/login": [
-    byIp("login-ip", (env) => Number(env.LOGIN_LIMIT_PER_IP)),
-    byAccount("login-account", (env) => Number(env.LOGIN_LIMIT_PER_ACCOUNT)),
-  ],
   "POST /api/v1/auth/register": [byIp("register-ip", (env) => Number(env.REGISTER_LIMIT_PER_IP))],
   "POST /api/v1/checkout": [byActor("checkout-account", (env) => Number(env.CHECKOUT_LIMIT_PER_ACCOUNT))],
 };
