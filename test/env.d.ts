@@ -14,6 +14,7 @@ declare global {
       STRIPE_WEBHOOK_SECRET: string;
       ORDERS_MIGRATIONS: D1Migration[];
       ORDERS_INBOX: Queue;
+      USERS_INBOX: Queue;
       CATALOG_MIGRATIONS: D1Migration[];
       VENDORS_MIGRATIONS: D1Migration[];
       AUTH_MIGRATIONS: D1Migration[];

@@ -17,7 +17,8 @@ export default defineConfig(async () => {
   const quiet = { LOG_LEVEL: "warn" };
   const workers = [
     await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret, ...quiet }),
-    await bundledWorker("users", quiet),
+    // Retries without backoff, so an event that keeps failing reaches users-inbox-dlq in seconds (dead-letters.test.ts).
+    await bundledWorker("users", { ...quiet, QUEUE_RETRY_BASE_SECONDS: "0" }),
     await bundledWorker("vendors", quiet),
     await bundledWorker("catalog", quiet),
     // A short payment window, so tests can watch unpaid orders lapse.
@@ -38,8 +39,9 @@ export default defineConfig(async () => {
         wrangler: { configPath: path("../wrangler.toml") },
         miniflare: {
           workers: [...workers, { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } }],
-          // Tests may play the payments Worker and publish payment.* events to the orders inbox.
-          queueProducers: { ORDERS_INBOX: "orders-inbox" },
+          // Tests may play the payments Worker and publish payment.* events to the orders inbox,
+          // and play auth, publishing user.registered events to the users inbox.
+          queueProducers: { ORDERS_INBOX: "orders-inbox", USERS_INBOX: "users-inbox" },
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
             AUTH_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a01",

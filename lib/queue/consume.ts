@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { z } from "zod";
@@ -6,6 +6,9 @@ import { type EventDefinition, EventEnvelope, type EventOf } from "../contracts/
 import { isConstraintViolation } from "../db/constraint.ts";
 import { log } from "../http/log.ts";
 import { processedEvents } from "../outbox/schema.ts";
+import { noteFailure } from "./dead-letters.ts";
+import { retryDelaySeconds } from "./retry.ts";
+import { deadLetters } from "./schema.ts";
 
 /** One consumed event type: the statements its effect needs, run in one batch with the dedupe record. */
 export interface Consumer<E extends EventDefinition<string, z.ZodType> = EventDefinition<string, z.ZodType>> {
@@ -13,7 +16,10 @@ export interface Consumer<E extends EventDefinition<string, z.ZodType> = EventDe
   effect(event: EventOf<E>, db: DrizzleD1Database): BatchItem<"sqlite">[] | Promise<BatchItem<"sqlite">[]>;
 }
 
-const MAX_RETRY_DELAY_SECONDS = 300;
+export interface ConsumeOptions {
+  /** The Worker's QUEUE_RETRY_BASE_SECONDS var: the first retry's delay, doubled on each later one. */
+  retryBaseSeconds?: string;
+}
 
 /**
  * Handles each message on its own, concurrently: a failing message is retried
@@ -26,12 +32,20 @@ export async function consumeBatch(
   db: DrizzleD1Database,
   consumers: readonly Consumer[],
   worker: string,
+  options: ConsumeOptions = {},
 ): Promise<void> {
   const byType = new Map(consumers.map((c) => [c.event.type, c]));
-  await Promise.all(batch.messages.map((message) => consumeOne(message, batch.queue, db, byType, worker)));
+  await Promise.all(batch.messages.map((message) => consumeOne(message, batch.queue, db, byType, worker, options)));
 }
 
-async function consumeOne(message: Message<unknown>, queue: string, db: DrizzleD1Database, byType: Map<string, Consumer>, worker: string) {
+async function consumeOne(
+  message: Message<unknown>,
+  queue: string,
+  db: DrizzleD1Database,
+  byType: Map<string, Consumer>,
+  worker: string,
+  options: ConsumeOptions,
+) {
   const started = Date.now();
   const envelope = EventEnvelope.safeParse(message.body);
   const traceId = envelope.success ? envelope.data.traceId : null;
@@ -44,24 +58,27 @@ async function consumeOne(message: Message<unknown>, queue: string, db: DrizzleD
       message.ack();
       return;
     }
-    const outcome = await applyOnce(db, handler, envelope.data);
+    const outcome = await applyOnce(db, handler, envelope.data, message.attempts);
     log("info", worker, { ...fields, route: `queue ${envelope.data.type}`, eventId: envelope.data.id, outcome, ms: Date.now() - started });
     message.ack();
   } catch (error) {
-    const delaySeconds = Math.min(2 ** message.attempts, MAX_RETRY_DELAY_SECONDS);
+    const delaySeconds = retryDelaySeconds(message.attempts, options.retryBaseSeconds);
     log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
+    if (envelope.success) await noteFailure(db, { envelope: envelope.data, body: message.body, queue, attempts: message.attempts, error }, worker);
     message.retry({ delaySeconds });
   }
 }
 
-async function applyOnce(db: DrizzleD1Database, handler: Consumer, envelope: EventEnvelope): Promise<"applied" | "duplicate"> {
+async function applyOnce(db: DrizzleD1Database, handler: Consumer, envelope: EventEnvelope, attempts: number): Promise<"applied" | "duplicate"> {
   const [seen] = await db.select({ id: processedEvents.id }).from(processedEvents).where(eq(processedEvents.id, envelope.id));
   if (seen) return "duplicate";
   const event = { ...envelope, data: handler.event.data.parse(envelope.data) };
   const effect = await handler.effect(event, db);
   const record = db.insert(processedEvents).values({ id: envelope.id, type: envelope.type, processedAt: Date.now() });
+  // A retry that succeeds drops the failure noted for it, unless it had died already (a replay keeps its dead letter).
+  const recovered = attempts > 1 ? [db.delete(deadLetters).where(and(eq(deadLetters.id, envelope.id), isNull(deadLetters.deadAt)))] : [];
   try {
-    await db.batch([record, ...effect]);
+    await db.batch([record, ...recovered, ...effect]);
   } catch (error) {
     // Two deliveries raced past the check: the loser's batch failed as a whole on the primary key.
     if (isConstraintViolation(error, "UNIQUE", "processed_events.id")) return "duplicate";

@@ -1,5 +1,6 @@
 import { authRoutes } from "./auth.ts";
 import { catalogRoutes } from "./catalog.ts";
+import { DEAD_LETTER_API } from "./dead-letters.ts";
 import { ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
@@ -18,4 +19,5 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiR
   { service: "CATALOG", routes: catalogRoutes },
   { service: "ORDERS", routes: ordersRoutes },
   { service: "PAYMENTS", routes: paymentsRoutes },
+  ...DEAD_LETTER_API,
 ];

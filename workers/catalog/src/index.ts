@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { CatalogRpc, QuoteLine } from "../../../lib/contracts/rpc.ts";
 import { setLogLevel } from "../../../lib/http/log.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onVendorApproved, onVendorProfileUpdated, onVendorSuspended } from "./consumers/vendor-events.ts";
 import { quote } from "./services/quote.ts";
@@ -17,7 +18,10 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
-    await consumeBatch(batch, drizzle(this.env.DB), [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog");
+    const db = drizzle(this.env.DB);
+    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "catalog", options);
+    await consumeBatch(batch, db, [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog", options);
   }
 
   quote(lines: { sku: string; qty: number }[]): Promise<QuoteLine[]> {

@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { OrdersRpc } from "../../../lib/contracts/rpc.ts";
 import { setLogLevel } from "../../../lib/http/log.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
 import { paymentConsumers } from "./consumers/payment-events.ts";
@@ -18,7 +19,10 @@ export default class OrdersWorker extends WorkerEntrypoint<Env> implements Order
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
-    await consumeBatch(batch, drizzle(this.env.DB), [onOrderUpdated, ...paymentConsumers(this.env.ORDER)], "orders");
+    const db = drizzle(this.env.DB);
+    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "orders", options);
+    await consumeBatch(batch, db, [onOrderUpdated, ...paymentConsumers(this.env.ORDER)], "orders", options);
   }
 
   hasPurchased(userId: string, productId: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import type { CreateIntentInput, PaymentsRpc } from "../../../lib/contracts/rpc.
 import { setLogLevel } from "../../../lib/http/log.ts";
 import { withOutbox } from "../../../lib/outbox/relay.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
 import { refundConsumers } from "./consumers/refund-events.ts";
@@ -26,8 +27,11 @@ export default class PaymentsWorker extends WorkerEntrypoint<Env> implements Pay
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
+    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "payments", options);
     const stripe = () => stripeClient(this.env);
-    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, [onOrderUpdated(this.env, stripe), ...refundConsumers(stripe)], "payments"));
+    const consumers = [onOrderUpdated(this.env, stripe), ...refundConsumers(stripe)];
+    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, consumers, "payments", options));
     await settleHeldShares(db, stripeClient(this.env));
   }
 }

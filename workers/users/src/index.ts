@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { ProfileSummary, UsersRpc } from "../../../lib/contracts/rpc.ts";
 import { setLogLevel } from "../../../lib/http/log.ts";
 import { consumeBatch } from "../../../lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
 import { app } from "./app.ts";
 import { findProfile } from "./services/profiles.ts";
@@ -14,7 +15,10 @@ export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersR
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     setLogLevel(this.env.LOG_LEVEL);
-    await consumeBatch(batch, drizzle(this.env.DB), [onUserRegistered], "users");
+    const db = drizzle(this.env.DB);
+    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "users", options);
+    await consumeBatch(batch, db, [onUserRegistered], "users", options);
   }
 
   profile(userId: string): Promise<ProfileSummary | null> {

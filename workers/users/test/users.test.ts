@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { profiles } from "../src/db/schema.ts";
+import { deadLetters, profiles } from "../src/db/schema.ts";
 import UsersWorker from "../src/index.ts";
 
 const worker = exports.default;
@@ -22,9 +22,13 @@ function registeredEvent(userId: string, id = `evt_${crypto.randomUUID()}`) {
 }
 
 async function deliver(...bodies: unknown[]) {
+  return deliverTo("users-inbox", 1, ...bodies);
+}
+
+async function deliverTo(queue: string, attempts: number, ...bodies: unknown[]) {
   const batch = createMessageBatch(
-    "users-inbox",
-    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+    queue,
+    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();
   await new UsersWorker(ctx, env).queue(batch);
@@ -165,5 +169,55 @@ describe("addresses", () => {
     const list = await (await call(b.actor, "GET", "/api/v1/me/addresses")).json<{ items: unknown[] }>();
     expect(list.items).toEqual([]);
     expect((await call(a.actor, "DELETE", `/api/v1/me/addresses/${id}`)).status).toBe(204);
+  });
+});
+
+describe("dead letters", () => {
+  const admin = JSON.stringify({ sub: "usr_admin", roles: ["customer", "admin"] });
+  const refuseProfiles = () =>
+    env.DB.prepare("CREATE TRIGGER refuse_profiles BEFORE INSERT ON profiles BEGIN SELECT RAISE(ABORT, 'profiles unavailable'); END").run();
+  const acceptProfiles = () => env.DB.prepare("DROP TRIGGER IF EXISTS refuse_profiles").run();
+  const row = async (id: string) => (await db.select().from(deadLetters).where(eq(deadLetters.id, id)))[0];
+
+  it("records a dead letter delivered twice as one row, keeping the last error of its failed attempts", async () => {
+    const event = registeredEvent("usr_dead");
+    await refuseProfiles();
+    try {
+      expect((await deliverTo("users-inbox", 6, event)).retryMessages).toHaveLength(1);
+    } finally {
+      await acceptProfiles();
+    }
+    const first = await deliverTo("users-inbox-dlq", 1, event);
+    const again = await deliverTo("users-inbox-dlq", 1, event);
+    expect(first.explicitAcks.length + again.explicitAcks.length).toBe(2);
+    expect(await row(event.id)).toMatchObject({ type: "user.registered", queue: "users-inbox", attempts: 6, replayCount: 0 });
+    expect((await row(event.id))?.lastError).toContain("profiles unavailable");
+    const res = await call(admin, "GET", "/api/v1/admin/users/dead-letters?limit=100");
+    expect(res.status).toBe(200);
+    const { items } = await res.json<{ items: { id: string }[] }>();
+    expect(items.filter((d) => d.id === event.id)).toHaveLength(1);
+    expect(await profileCount("usr_dead")).toBe(0);
+  });
+
+  it("forgets a failed attempt once a retry succeeds, so only events that died are listed", async () => {
+    const event = registeredEvent("usr_recovers");
+    await refuseProfiles();
+    try {
+      await deliverTo("users-inbox", 1, event);
+    } finally {
+      await acceptProfiles();
+    }
+    expect((await row(event.id))?.deadAt).toBeNull();
+    const res = await call(admin, "GET", "/api/v1/admin/users/dead-letters?limit=100");
+    expect((await res.json<{ items: { id: string }[] }>()).items.map((d) => d.id)).not.toContain(event.id);
+    expect((await deliverTo("users-inbox", 2, event)).explicitAcks).toHaveLength(1);
+    expect(await row(event.id)).toBeUndefined();
+    expect(await profileCount("usr_recovers")).toBe(1);
+  });
+
+  it("refuses a cursor it did not issue (400)", async () => {
+    const res = await call(admin, "GET", `/api/v1/admin/users/dead-letters?cursor=${btoa("not-a-cursor")}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 });

@@ -1,0 +1,61 @@
+import { z } from "@hono/zod-openapi";
+import { type ApiRoute, IdParam, Page, PageQuery, type Service, apiRoute, jsonResponse } from "./route.ts";
+
+/** The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`. */
+export type ConsumingDomain = "users" | "catalog" | "orders" | "payments";
+
+export const DeadLetter = z
+  .object({
+    id: z.string().openapi({ description: "The event id" }),
+    type: z.string(),
+    queue: z.string().openapi({ description: "The inbox queue it failed on" }),
+    envelope: z.unknown().openapi({ description: "The message as it arrived; a replay sends it again unchanged" }),
+    attempts: z.number().int().openapi({ description: "Failed deliveries of its latest run" }),
+    lastError: z.string().nullable(),
+    firstFailedAt: z.string(),
+    deadAt: z.string().openapi({ description: "When it last reached the dead-letter queue" }),
+    replayedAt: z.string().nullable(),
+    replayCount: z.number().int(),
+    processedAt: z.string().nullable().openapi({ description: "When the consumer applied the event (after a replay, or before it died with its acknowledgement lost)" }),
+  })
+  .openapi("DeadLetter");
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** The two admin routes of one consuming domain's dead letters, served by that domain's Worker. */
+function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
+  const list = apiRoute({
+    method: "get",
+    path: `/api/v1/admin/${domain}/dead-letters` as `/api/v1/admin/${D}/dead-letters`,
+    "x-access": "admin",
+    summary: `Events the ${domain} Worker gave up on after its retries, newest first`,
+    request: { query: PageQuery },
+    responses: { 200: jsonResponse(Page(DeadLetter), "A page of dead letters") },
+  });
+  const replay = apiRoute({
+    method: "post",
+    path: `/api/v1/admin/${domain}/dead-letters/{id}/replay` as `/api/v1/admin/${D}/dead-letters/{id}/replay`,
+    "x-access": "admin",
+    summary: `Send a dead letter to the ${domain} inbox again; an event already applied changes nothing`,
+    request: { params: IdParam },
+    responses: {
+      202: jsonResponse(DeadLetter, "Sent to the inbox; the consumer handles it like any delivery"),
+      404: { description: "No dead letter with that event id" },
+    },
+  });
+  return { list, replay };
+}
+
+export const DEAD_LETTER_ROUTES = {
+  users: deadLetterRoutes("users"),
+  catalog: deadLetterRoutes("catalog"),
+  orders: deadLetterRoutes("orders"),
+  payments: deadLetterRoutes("payments"),
+};
+
+/** Each domain's dead-letter routes and the Worker that serves them, for the public API table. */
+export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; routes: readonly ApiRoute[] }> = [
+  { service: "USERS", routes: [DEAD_LETTER_ROUTES.users.list, DEAD_LETTER_ROUTES.users.replay] },
+  { service: "CATALOG", routes: [DEAD_LETTER_ROUTES.catalog.list, DEAD_LETTER_ROUTES.catalog.replay] },
+  { service: "ORDERS", routes: [DEAD_LETTER_ROUTES.orders.list, DEAD_LETTER_ROUTES.orders.replay] },
+  { service: "PAYMENTS", routes: [DEAD_LETTER_ROUTES.payments.list, DEAD_LETTER_ROUTES.payments.replay] },
+];
