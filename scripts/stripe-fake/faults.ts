@@ -28,7 +28,7 @@ export class Faults {
     if (!isMode(mode)) throw invalidRequest("mode must be drop, fail, hang or refuse.", { param: "mode" });
     const path = body.path ?? "/v1/";
     if (typeof path !== "string" || !path.startsWith("/v1/")) throw invalidRequest("path must start with /v1/.", { param: "path" });
-    const rule = { mode, path, times, hangMs: count(body.hangMs ?? 2_000, "hangMs") };
+    const rule: FaultRule = { mode, path, times, hangMs: count(body.hangMs ?? 2_000, "hangMs") };
     if (times > 0) this.rules.push(rule);
     return rule;
   }
