@@ -70,6 +70,8 @@ export default defineConfig(async () => {
       root: path("."),
       silent: "passed-only" as const,
       include: ["**/*.test.ts"],
+      // The reliability suite runs in Node against a real wrangler dev (npm run test:reliability).
+      exclude: ["reliability/**", "**/node_modules/**"],
       setupFiles: ["./setup.ts"],
       testTimeout: 30_000,
       globalSetup: ["./global-setup.ts"],
