@@ -74,7 +74,7 @@ async function crashWhen(what: string, ready: () => Promise<boolean> | boolean, 
   // The tap's send resolves even when its broker drops the message, so wait for the consumers to have them.
   await eventually("the given-back messages consumed", () => lostInQueues(state(), crashedAt), (left) => left.length === 0, 20_000);
   tried(
-    `Miniflare's in-memory queue broker lost ${lost.length} queued message(s) in the crash${lost.length ? ` (${summarize(lost.map((m) => `${m.type} → ${m.queue}`))}: ${[...new Set(lost.map((m) => m.from))].join(", ")})` : ""}; given back through the queue tap, as Cloudflare's durable queue would deliver them`,
+    `Miniflare's in-memory queue broker lost ${lost.length} queued message(s) in the crash${lost.length ? ` (${summarize(lost.map((m) => `${m.type} → ${m.queue}`))}; from ${summarize(lost.map((m) => m.from.replace(/^order \S+/, "an Order object's state")))})` : ""}; given back through the queue tap, as Cloudflare's durable queue would deliver them`,
   );
 }
 

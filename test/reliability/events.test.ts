@@ -128,6 +128,27 @@ describe("webhook replays", () => {
     await check([buyer], [s]);
   });
 
+  it("keeps the outcome of a declined then retried payment when the decline arrives again after the success", async () => {
+    const s = await product(b, categoryId, 1300, 10);
+    const buyer = await shopper();
+    await addToCart(buyer.token, s, 1);
+    const placed = await checkout(buyer.token, key());
+    expect(placed.status).toBe(201);
+    const orderId = placed.body.order.id;
+    const intentId = placed.body.payment?.id ?? "";
+    // The browser's first card is declined; once that reached the order, the shopper tries another card.
+    await stripeApi("POST", `/v1/payment_intents/${intentId}/confirm`, { payment_method: "pm_card_chargeDeclined" });
+    await untilOrder(buyer.token, orderId, (o) => o.status === "cancelled", "cancelled by the decline");
+    const second = await stripeApi<{ status?: string; error?: { message: string } }>("POST", `/v1/payment_intents/${intentId}/confirm`, { payment_method: "pm_card_visa" });
+    tried(`PaymentIntent confirmed with pm_card_chargeDeclined, then (order cancelled) with pm_card_visa: ${second.status ?? second.error?.message}`);
+    if (second.status === "succeeded") await untilOrder(buyer.token, orderId, (o) => o.refund?.status === "done", "late payment refunded");
+    await sleep(2_000);
+    const before = await snapshot(buyer, orderId, intentId);
+    await replay(await eventsOfOrder(orderId, intentId), 3);
+    expect(await snapshot(buyer, orderId, intentId)).toEqual(before);
+    await check([buyer], [s]);
+  });
+
   it("moves a payment once when its first delivery and five copies arrive together", async () => {
     const s = await product(a, categoryId, 1400, 10);
     const buyer = await shopper();

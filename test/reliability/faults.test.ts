@@ -118,6 +118,21 @@ describe("refunds while Stripe fails", () => {
   }
 });
 
+describe("a lost answer nobody retries", () => {
+  it("books a refund Stripe made even when its answer was lost and the vendor never asks again", async () => {
+    const s = await product(seller, categoryId, 2200, 10);
+    const { shopper: buyer, order: paid } = await paidOrder([{ sku: s, qty: 2 }]);
+    const sub = paid.subOrders[0];
+    if (!sub) throw new Error("no sub-order");
+    await inject({ mode: "drop", path: "/v1/refunds", times: 3 });
+    const answer = await refund(seller, paid.id, sub.id, key(), 1500);
+    tried(`POST /api/v1/orders/:id/refund of 1500, answer lost at Stripe three times: ${JSON.stringify(tally([answer]))}; the vendor gives up`);
+    const made = (await stripeObjects<{ amount: number; metadata: Record<string, string> }>("refunds")).filter((r) => r.metadata.order_id === paid.id);
+    expect(made.map((r) => r.amount), "refunds Stripe made").toEqual([1500]);
+    await consistent([buyer], [s]);
+  });
+});
+
 describe("settlement while Stripe fails", () => {
   it("pays the vendor once when its transfer meets fail ×3 (the queue consumer retries)", async () => {
     const s = await product(seller, categoryId, 1800, 10);

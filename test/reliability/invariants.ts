@@ -1,10 +1,10 @@
 // What must hold after any burst, fault, replay or crash, read from the outside: the public API, Stripe's own objects
 // (the fake's), and the local state folder. Each check returns the violations it found, in words; `settled` waits for
 // the eventually consistent parts (events, relays, retries) and then fails with whatever is still wrong.
-import { expect } from "vitest";
+import { beforeEach, expect } from "vitest";
 import { type Account, type OrderView, type Sku, type Vendor, call, payouts, state, stripeObjects } from "./client.ts";
 import { tried } from "./journal.ts";
-import { OUTBOX_DOMAINS } from "./local-db.ts";
+import { type Domain, OUTBOX_DOMAINS } from "./local-db.ts";
 import { sleep } from "./system.ts";
 
 export interface Tracked {
@@ -217,9 +217,30 @@ export async function stockViolations(skus: Sku[], tracked: Tracked[], readerTok
   return found;
 }
 
-/** Every outbox drained: no D1 outbox row unsent, no Order Durable Object with an `outbox:` entry left. */
+let testStarted = Date.now();
+beforeEach(() => {
+  testStarted = Date.now();
+});
+
+/** Databases whose consumers note each message they fail to apply in `dead_letters` (lib/queue). */
+const CONSUMER_DOMAINS: Domain[] = ["users", "catalog", "orders", "payments"];
+
+/**
+ * Every outbox drained: no D1 outbox row unsent, no Order Durable Object with an `outbox:` entry left; and no event
+ * a consumer failed on since the test began (still being retried, or dead-lettered).
+ */
 export async function outboxViolations(): Promise<string[]> {
   const found: string[] = [];
+  for (const domain of CONSUMER_DOMAINS) {
+    const failing = state().query<{ id: string; type: string; queue: string; attempts: number; last_error: string | null; dead_at: number | null }>(
+      domain,
+      "SELECT id, type, queue, attempts, last_error, dead_at FROM dead_letters WHERE first_failed_at >= ?",
+      testStarted,
+    );
+    for (const f of failing.slice(0, 3)) {
+      found.push(`${domain}: ${f.type} ${f.id} on ${f.queue} ${f.dead_at ? "dead-lettered" : "failing"} after ${f.attempts} attempt(s): ${f.last_error?.slice(0, 160)}`);
+    }
+  }
   for (const domain of OUTBOX_DOMAINS) {
     const unsent = state().unsentOutbox(domain);
     if (unsent.length) found.push(`${domain} outbox: ${unsent.length} unsent (${unsent.slice(0, 3).map((e) => `${e.type} ${e.id}, ${e.attempts} attempts`).join("; ")})`);
