@@ -212,14 +212,6 @@ export async function product(v: Vendor, categoryId: string, price: number, stoc
   return { sku, productId: created.id, price, vendor: v, initialStock: stock };
 }
 
-/** Live availability, read signed in so the edge cache never answers. */
-export async function available(s: Sku, token: string): Promise<number> {
-  const detail = await must<{ variants: { sku: string; available: number }[] }>(200, "GET", `/api/v1/products/${s.productId}`, { token });
-  const variant = detail.variants.find((v) => v.sku === s.sku);
-  if (!variant) throw new Error(`no variant ${s.sku}`);
-  return variant.available;
-}
-
 // Orders
 
 export interface OrderView {
@@ -357,8 +349,8 @@ export async function clearFaults(): Promise<void> {
 
 // The machine
 
-export async function control<T = unknown>(action: "crash" | "restart" | "processes" | "tap"): Promise<T> {
-  const res = await fetch(`${inject("controlUrl")}/${action}`, { method: action === "processes" ? "GET" : "POST" });
+export async function control<T = unknown>(action: "crash" | "restart" | "tap"): Promise<T> {
+  const res = await fetch(`${inject("controlUrl")}/${action}`, { method: "POST" });
   const body = (await res.json()) as T & { error?: string };
   if (!res.ok) throw new Error(`control ${action}: ${body.error}`);
   return body;

@@ -103,9 +103,16 @@ function scope(shoppers: Account[], skus: Sku[]) {
   return { tracked: ordersOf(shoppers), vendors: [seller], skus, readerToken: reader.token };
 }
 
-/** Each shopper ends with exactly one order, paid: the checkout took effect once (retried to completion), never twice. */
+/**
+ * Each shopper ends with exactly one order, paid: the checkout took effect once (retried to completion), never twice;
+ * and every PaymentIntent Stripe holds for these shoppers belongs to one of those orders.
+ */
 async function onePaidOrderEach(shoppers: Account[]): Promise<string[]> {
   const found: string[] = [];
+  const orderIds = new Set(ordersOf(shoppers).map((t) => t.orderId));
+  for (const pi of await intentsOf(new Set(shoppers.map((s) => s.userId)))) {
+    if (!orderIds.has(pi.metadata.order_id ?? "")) found.push(`PaymentIntent ${pi.id} (${pi.status}) names order ${pi.metadata.order_id}, which none of its shopper's checkouts made`);
+  }
   for (const s of shoppers) {
     const orders = (await Promise.all(ordersOf([s]).map(view))).filter((o): o is OrderView => o !== null);
     if (orders.length !== 1) found.push(`${s.userId}: ${orders.length} orders (${orders.map((o) => `${o.id} ${o.status}`).join(", ")})`);

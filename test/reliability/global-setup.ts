@@ -115,11 +115,9 @@ export default async function setup(project: TestProject) {
         ? system.crash().then((killed) => ({ killed }))
         : route === "POST /restart"
           ? system.start().then((ms) => ({ ms }))
-          : route === "GET /processes"
-            ? Promise.resolve({ processes: system.processes() })
-            : route === "POST /tap"
-              ? startTap().then((url) => ({ url }))
-              : undefined;
+          : route === "POST /tap"
+            ? startTap().then((url) => ({ url }))
+            : undefined;
     if (!act) return reply(404, { error: `no control ${route}` });
     act.then(
       (body) => reply(200, body),
