@@ -297,7 +297,8 @@ export class OrderObject extends DurableObject<OrderEnv> {
       const event = buildEvent(OrderUpdated, { version: state.version, userId: state.userId, order: state.order }, { source: "orders", traceId: state.traceId });
       entries[`outbox:${String(state.version).padStart(8, "0")}`] = event;
     }
-    await this.ctx.storage.put(entries);
+    // The retry alarm is armed in the same atomic write as the event, so a crash before the flush still publishes it.
+    await Promise.all([this.ctx.storage.put(entries), publish ? this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS) : undefined]);
     if (publish) this.ctx.waitUntil(this.flush().then(() => this.scheduleAlarm()));
     else await this.scheduleAlarm();
   }
