@@ -68,6 +68,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
       headers: { "retry-after": String(Math.ceil(lock.retryAfterMs / 1000)) },
     });
   }
+  let completed = false;
   try {
     if (lock.lapsed) await finishLapsedCheckout(env, cart, lock.lapsed);
     const { lines, currency } = await orderLines(env, await cart.items());
@@ -92,10 +93,11 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
     });
     if (!result.ok) throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`, { type: PROBLEM_TYPES.outOfStock });
     await cart.completeCheckout(orderId, lines.map((line) => line.sku));
+    completed = true;
     return result.order;
   } finally {
-    // Lifts the lock if the checkout did not complete (completeCheckout already lifted it otherwise).
-    await cart.abortCheckout(orderId);
+    // completeCheckout lifted the lock itself; any other way out lifts it here.
+    if (!completed) await cart.abortCheckout(orderId);
   }
 }
 

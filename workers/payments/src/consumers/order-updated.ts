@@ -10,8 +10,8 @@ import type { Consumer } from "../../../../lib/queue/consume.ts";
 import { payments, shares } from "../db/schema.ts";
 import { ORDER_REFUND_KEY } from "../services/refund-requests.ts";
 import { refund } from "../services/refunds.ts";
-import { sharesOfPaidOrder } from "../services/shares.ts";
 import { cancelUnpaidIntent } from "../services/intents.ts";
+import { sharesOfPaidOrder } from "../services/shares.ts";
 
 /**
  * A paid order gets its vendor shares (and ledger lines); an order that asks for
@@ -27,7 +27,7 @@ export function onOrderUpdated(env: Pick<Env, "VENDORS">, stripe: () => Stripe):
       const [payment] = await db.select().from(payments).where(eq(payments.orderId, order.id));
       if (!payment) return [];
       if (order.status === "cancelled" && payment.status !== "succeeded") {
-        await cancelUnpaidIntent(stripe(), payment.intentId);
+        if (payment.status !== "canceled") await cancelUnpaidIntent(stripe(), payment.intentId);
         return [];
       }
       if (payment.status !== "succeeded" || (order.subOrders.length === 0 && order.refund?.status !== "requested")) return [];
