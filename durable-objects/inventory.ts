@@ -1,20 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-
-export interface StockLevel {
-  sku: string;
-  onHand: number;
-  held: number;
-  available: number;
-}
-
-export type HoldState = "held" | "committed" | "released" | "expired" | "returned";
-
-export type ReserveResult =
-  | { ok: true; holdId: string; qty: number; expiresAt: number; level: StockLevel }
-  | { ok: false; reason: "insufficient_stock"; level: StockLevel }
-  | { ok: false; reason: "hold_finished"; state: HoldState; level: StockLevel };
-
-export type HoldResult = { ok: true; state: HoldState; level: StockLevel } | { ok: false; reason: string; state?: HoldState; level: StockLevel };
+import type { HoldResult, HoldState, ReserveResult, StockLevel } from "../lib/contracts/inventory.ts";
 
 export interface InventoryEnv {
   DB: D1Database;

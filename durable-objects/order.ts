@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Order, OrderLine, ShippingAddress, SubOrder } from "../lib/contracts/api/orders.ts";
+import type { HoldState } from "../lib/contracts/inventory.ts";
+import type { OrderLine, Order as OrderView, ShippingAddress, SubOrder } from "../lib/contracts/api/orders.ts";
 import { OrderUpdated } from "../lib/contracts/events/orders.ts";
 import { newId } from "../lib/contracts/ids.ts";
 import { type CatalogRpc, rpc } from "../lib/contracts/rpc.ts";
@@ -8,15 +9,16 @@ import { type OutboxEnv, buildEvent, sendToInboxes } from "../lib/outbox/outbox.
 
 export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
 
-type HoldState = "held" | "committed" | "released" | "returned";
+/** A line's hold as the order sees it: the order never lets one expire (it releases first). */
+type LineHoldState = Exclude<HoldState, "expired">;
 
 interface State {
   userId: string;
   version: number;
   /** Internal: `rejected` orders never held stock and are invisible to shoppers. */
   rejected: boolean;
-  order: Order;
-  holds: { sku: string; holdId: string; qty: number; state: HoldState }[];
+  order: OrderView;
+  holds: { sku: string; holdId: string; qty: number; state: LineHoldState }[];
   paymentId: string | null;
   /** refund.succeeded events already applied. */
   refundIds: string[];
@@ -26,7 +28,7 @@ interface State {
 
 export interface PlacedOrder {
   userId: string;
-  order: Order;
+  order: OrderView;
   rejected: boolean;
 }
 
@@ -40,8 +42,8 @@ export interface PlaceInput {
   traceId: string;
 }
 
-export type PlaceResult = { ok: true; order: Order } | { ok: false; reason: "out_of_stock"; skus: string[] };
-export type Transition = { ok: true; order: Order } | { ok: false; reason: string };
+export type PlaceResult = { ok: true; order: OrderView } | { ok: false; reason: "out_of_stock"; skus: string[] };
+export type Transition = { ok: true; order: OrderView } | { ok: false; reason: string };
 
 // Holds outlive the payment window, so this object's own alarm releases them first; the
 // Inventory expiry is only the backstop for an order object that never wakes up.
@@ -55,7 +57,7 @@ const OUTBOX_RETRY_MS = 5_000;
  * is published as `order.updated` from this object's own outbox (flushed right
  * away, and by alarm until the queue takes it).
  */
-export class OrderObject extends DurableObject<OrderEnv> {
+export class Order extends DurableObject<OrderEnv> {
   private catalog() {
     return rpc<CatalogRpc>(this.env.CATALOG);
   }
@@ -70,11 +72,11 @@ export class OrderObject extends DurableObject<OrderEnv> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const existing = await this.load();
       if (existing) return existing.rejected ? { ok: false, reason: "out_of_stock", skus: [] } : { ok: true, order: existing.order };
-      const holds = input.lines.map((line) => ({ sku: line.sku, holdId: `${input.orderId}:${line.sku}`, qty: line.qty, state: "held" as HoldState }));
+      const holds = input.lines.map((line) => ({ sku: line.sku, holdId: `${input.orderId}:${line.sku}`, qty: line.qty, state: "held" as LineHoldState }));
       const ttl = input.paymentWindowSeconds + HOLD_GRACE_SECONDS;
       const results = await Promise.all(holds.map((h) => this.catalog().reserve(h.sku, h.holdId, h.qty, ttl).catch(() => null)));
       const now = new Date();
-      const order: Order = {
+      const order: OrderView = {
         id: input.orderId,
         status: "awaiting_payment",
         currency: input.currency,
@@ -272,7 +274,7 @@ export class OrderObject extends DurableObject<OrderEnv> {
     for (const h of sold) h.state = "returned";
   }
 
-  private setStatus(state: State, status: Order["status"], note: string | null): void {
+  private setStatus(state: State, status: OrderView["status"], note: string | null): void {
     state.order.status = status;
     state.order.history.push({ status, at: new Date().toISOString(), note });
   }

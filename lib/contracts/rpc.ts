@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import type { HoldResult, ReserveResult } from "../../durable-objects/inventory.ts";
+import type { HoldResult, ReserveResult } from "./inventory.ts";
 import type { PaymentInfo } from "./api/payments.ts";
 import type { VendorStatus } from "./api/vendors.ts";
 

@@ -61,7 +61,7 @@ async function crashWhen(what: string, ready: () => Promise<boolean> | boolean, 
   const debug = (label: string) => {
     if (!process.env.RELIABILITY_DEBUG) return;
     const ids = new Set(tracked().map((t) => t.orderId));
-    const states = state().durableObjectEntries("orders-OrderObject", "").filter((e) => ids.has(e.object));
+    const states = state().durableObjectEntries("orders-Order", "").filter((e) => ids.has(e.object));
     const projected = new Map(state().query<{ id: string; version: number }>("orders", "SELECT id, version FROM orders").map((r) => [r.id, r.version]));
     tried(`DEBUG ${label}: ${states.map((e) => `${e.object.slice(-6)} ${e.key}${e.key === "state" ? ` v${(e.value as { version: number }).version}` : ""} (read model v${projected.get(e.object) ?? 0})`).join("; ")}`);
   };

@@ -245,7 +245,7 @@ export async function outboxViolations(): Promise<string[]> {
     const unsent = state().unsentOutbox(domain);
     if (unsent.length) found.push(`${domain} outbox: ${unsent.length} unsent (${unsent.slice(0, 3).map((e) => `${e.type} ${e.id}, ${e.attempts} attempts`).join("; ")})`);
   }
-  const pending = state().durableObjectEntries("orders-OrderObject", "outbox:");
+  const pending = state().durableObjectEntries("orders-Order", "outbox:");
   if (pending.length) found.push(`Order objects: ${pending.length} outbox entries unsent (${pending.slice(0, 3).map((p) => `${p.object} ${p.key}`).join("; ")})`);
   return found;
 }

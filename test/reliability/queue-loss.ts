@@ -77,9 +77,9 @@ export function lostInQueues(local: LocalState, crashedAt: number): LostMessage[
       }
     }
   }
-  const pending = new Set(local.durableObjectEntries("orders-OrderObject", "outbox:").map((e) => e.object));
+  const pending = new Set(local.durableObjectEntries("orders-Order", "outbox:").map((e) => e.object));
   const projected = new Map(local.query<{ id: string; version: number }>("orders", "SELECT id, version FROM orders").map((r) => [r.id, r.version]));
-  for (const { object, value } of local.durableObjectEntries("orders-OrderObject", "state")) {
+  for (const { object, value } of local.durableObjectEntries("orders-Order", "state")) {
     const state = value as OrderState;
     if (state.rejected || pending.has(object) || (projected.get(object) ?? 0) >= state.version) continue;
     if (Date.parse(state.order.updatedAt) < crashedAt - IN_FLIGHT_MS) continue;

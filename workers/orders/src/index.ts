@@ -10,7 +10,7 @@ import { paymentConsumers } from "./consumers/payment-events.ts";
 import { hasPurchased } from "./services/projection.ts";
 
 export { Cart } from "../../../durable-objects/cart.ts";
-export { OrderObject } from "../../../durable-objects/order.ts";
+export { Order } from "../../../durable-objects/order.ts";
 
 export default class OrdersWorker extends WorkerEntrypoint<Env> implements OrdersRpc {
   override fetch(request: Request): Response | Promise<Response> {

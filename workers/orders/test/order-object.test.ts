@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { OrderObject, PlaceInput, PlaceResult, Transition } from "../../../durable-objects/order.ts";
+import type { Order, PlaceInput, PlaceResult, Transition } from "../../../durable-objects/order.ts";
 import type { OrderLine } from "../../../lib/contracts/api/orders.ts";
 
 const line = (sku: string, vendorId: string, qty: number, unitPrice: number): OrderLine => ({
@@ -81,7 +81,7 @@ describe("Order Durable Object", () => {
 
   it("lets the payment window lapse by alarm, cancelling the order", async () => {
     const { stub } = await placedOrder();
-    await runInDurableObject(stub, async (_instance: OrderObject, state) => {
+    await runInDurableObject(stub, async (_instance: Order, state) => {
       const stored = await state.storage.get<{ deadline: number }>("state");
       await state.storage.put("state", { ...stored, deadline: Date.now() - 1 });
     });

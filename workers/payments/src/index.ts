@@ -13,7 +13,7 @@ import { createIntent } from "./services/intents.ts";
 import { settleHeldShares } from "./services/shares.ts";
 import { stripeClient } from "./services/stripe.ts";
 
-export { OutboxRelay } from "../../../lib/outbox/relay.ts";
+export { OutboxRelay } from "../../../durable-objects/outbox-relay.ts";
 
 export default class PaymentsWorker extends WorkerEntrypoint<Env> implements PaymentsRpc {
   override fetch(request: Request): Response | Promise<Response> {

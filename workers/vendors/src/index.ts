@@ -5,7 +5,7 @@ import { app } from "./app.ts";
 import * as staff from "./services/staff.ts";
 import * as vendors from "./services/vendors.ts";
 
-export { OutboxRelay } from "../../../lib/outbox/relay.ts";
+export { OutboxRelay } from "../../../durable-objects/outbox-relay.ts";
 
 export default class VendorsWorker extends WorkerEntrypoint<Env> implements VendorsRpc {
   override fetch(request: Request): Response | Promise<Response> {

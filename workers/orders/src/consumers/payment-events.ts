@@ -1,4 +1,4 @@
-import type { OrderObject } from "../../../../durable-objects/order.ts";
+import type { Order } from "../../../../durable-objects/order.ts";
 import { PaymentFailed, PaymentSucceeded, RefundRefused, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
 import type { Consumer } from "../../../../lib/queue/consume.ts";
 
@@ -6,7 +6,7 @@ import type { Consumer } from "../../../../lib/queue/consume.ts";
  * Payment outcomes drive the order's saga. The Order Durable Object's guarded
  * transitions make a replay, or an event for a cancelled order, harmless.
  */
-export function paymentConsumers(ns: DurableObjectNamespace<OrderObject>): Consumer[] {
+export function paymentConsumers(ns: DurableObjectNamespace<Order>): Consumer[] {
   const orderOf = (orderId: string) => ns.get(ns.idFromName(orderId));
   const succeeded: Consumer<typeof PaymentSucceeded> = {
     event: PaymentSucceeded,

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
-import type { OrderObject, Transition } from "../../../../durable-objects/order.ts";
+import type { Order, Transition } from "../../../../durable-objects/order.ts";
 import { acceptVendorOrder, listVendorOrders, shipVendorOrder } from "../../../../lib/contracts/api/orders.ts";
 import { createRoutes, requireVendor } from "../../../../lib/http/app.ts";
 import { ProblemError } from "../../../../lib/http/problem.ts";
@@ -9,7 +9,7 @@ import * as projection from "../services/projection.ts";
 type Ctx = Context<{ Bindings: Env }>;
 
 /** Runs a vendor's move on its sub-order, found through the read model (scoped to the vendor), applied by the order's owner. */
-async function onSubOrder(c: Ctx, id: string, move: (stub: DurableObjectStub<OrderObject>, vendorId: string) => Promise<Transition>) {
+async function onSubOrder(c: Ctx, id: string, move: (stub: DurableObjectStub<Order>, vendorId: string) => Promise<Transition>) {
   const vendorId = requireVendor(c);
   const row = await projection.ownSubOrder(drizzle(c.env.DB), vendorId, id);
   const result: Transition = await move(c.env.ORDER.get(c.env.ORDER.idFromName(row.orderId)), vendorId);
