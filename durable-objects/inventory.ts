@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HoldResult, HoldState, ReserveResult, StockLevel } from "../lib/contracts/inventory.ts";
+import type { HoldResult, HoldState, ReserveResult, StockLevel } from "#lib/contracts/inventory.ts";
 
 export interface InventoryEnv {
   DB: D1Database;

@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HoldState } from "../lib/contracts/inventory.ts";
-import type { OrderLine, Order as OrderView, ShippingAddress, SubOrder } from "../lib/contracts/api/orders.ts";
-import { OrderUpdated } from "../lib/contracts/events/orders.ts";
-import { newId } from "../lib/contracts/ids.ts";
-import { type CatalogRpc, rpc } from "../lib/contracts/rpc.ts";
-import type { EventEnvelope } from "../lib/contracts/events/envelope.ts";
-import { type OutboxEnv, buildEvent, sendToInboxes } from "../lib/outbox/outbox.ts";
+import type { HoldState } from "#lib/contracts/inventory.ts";
+import type { OrderLine, Order as OrderView, ShippingAddress, SubOrder } from "#lib/contracts/api/orders.ts";
+import { OrderUpdated } from "#lib/contracts/events/orders.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { type CatalogRpc, rpc } from "#lib/contracts/rpc.ts";
+import type { EventEnvelope } from "#lib/contracts/events/envelope.ts";
+import { type OutboxEnv, buildEvent, sendToInboxes } from "#lib/outbox/outbox.ts";
 
 export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
 

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import { type OutboxEnv, publishPending } from "../lib/outbox/outbox.ts";
+import { type OutboxEnv, publishPending } from "#lib/outbox/outbox.ts";
 
 /** How long after a write the fallback looks for events the write did not publish. */
 export const FALLBACK_DELAY_MS = 10_000;

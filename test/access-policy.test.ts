@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Access } from "../lib/contracts/access.ts";
-import { PUBLIC_API } from "../lib/contracts/api/index.ts";
+import type { Access } from "#lib/contracts/access.ts";
+import { PUBLIC_API } from "#lib/contracts/api/index.ts";
 import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
 import {
   type Session,

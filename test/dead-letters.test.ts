@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeadLetter } from "../lib/contracts/api/dead-letters.ts";
-import { newId } from "../lib/contracts/ids.ts";
+import type { DeadLetter } from "#lib/contracts/api/dead-letters.ts";
+import { newId } from "#lib/contracts/ids.ts";
 import { type Session, adminSession, api, eventually, signUp } from "./helpers.ts";
 
 // users-inbox: max_retries = 5, so a message is delivered six times before users-inbox-dlq.

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { type JWK, type JWTPayload, SignJWT, importJWK } from "jose";
 import { expect } from "vitest";
-import { newId } from "../lib/contracts/ids.ts";
+import { newId } from "#lib/contracts/ids.ts";
 import { unseal } from "../workers/auth/src/services/key-sealing.ts";
 import { hashPassword } from "../workers/auth/src/services/passwords.ts";
 

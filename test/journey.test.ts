@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PUBLIC_API } from "../lib/contracts/api/index.ts";
+import { PUBLIC_API } from "#lib/contracts/api/index.ts";
 import { PASSWORD, api, freshIp, login, profileOf, uniqueEmail } from "./helpers.ts";
 
 describe("a shopper's first visit, through the gateway", () => {

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Access } from "../lib/contracts/access.ts";
-import type { Actor } from "../lib/contracts/actor.ts";
-import type { Membership } from "../lib/contracts/rpc.ts";
-import { PROBLEM_TYPES, onError } from "../lib/http/problem.ts";
+import type { Access } from "#lib/contracts/access.ts";
+import type { Actor } from "#lib/contracts/actor.ts";
+import type { Membership } from "#lib/contracts/rpc.ts";
+import { PROBLEM_TYPES, onError } from "#lib/http/problem.ts";
 import { vendorStanding } from "../workers/gateway/src/vendor-standing.ts";
 import { DELIVERY, type Session, adminSession, api, createCategory, createProduct, eventually, login, profileOf, signUp, vendorSession } from "./helpers.ts";
 

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Actor } from "../contracts/actor.ts";
+import type { Actor } from "#lib/contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
 import { observe } from "./observe.ts";
 import { ProblemError, notFound, onError, problem, validationErrors } from "./problem.ts";

@@ -1,4 +1,4 @@
-import type { Actor } from "../contracts/actor.ts";
+import type { Actor } from "#lib/contracts/actor.ts";
 
 // Variables every Worker's Hono context carries (set by the observe and actor middleware).
 declare module "hono" {

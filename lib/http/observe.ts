@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { ACTOR_HEADER, TRACE_HEADER, decodeActor } from "../contracts/actor.ts";
+import { ACTOR_HEADER, TRACE_HEADER, decodeActor } from "#lib/contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
 import { log, setLogLevel } from "./log.ts";
 

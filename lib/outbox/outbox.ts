@@ -1,10 +1,10 @@
 import { and, asc, isNull, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { z } from "zod";
-import type { EventDefinition, EventEnvelope, EventOf } from "../contracts/events/envelope.ts";
-import { type InboxBinding, inboxesFor } from "../contracts/events/routing.ts";
-import { newId } from "../contracts/ids.ts";
-import { inList } from "../db/in-list.ts";
+import type { EventDefinition, EventEnvelope, EventOf } from "#lib/contracts/events/envelope.ts";
+import { type InboxBinding, inboxesFor } from "#lib/contracts/events/routing.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { inList } from "#lib/db/in-list.ts";
 import { outbox } from "./schema.ts";
 
 export type OutboxEnv = Partial<Record<InboxBinding, Queue>>;

@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import type { OutboxRelay, RelayEnv } from "../../durable-objects/outbox-relay.ts";
+import type { OutboxRelay, RelayEnv } from "#do/outbox-relay.ts";
 import { publishPending } from "./outbox.ts";
 
 /** Arms the relay; call before the D1 batch that stages events. */

@@ -1,9 +1,9 @@
 import { and, desc, eq, isNotNull, lt, or, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { DeadLetter } from "../contracts/api/dead-letters.ts";
-import { decodeCursor, encodeCursor } from "../http/pagination.ts";
-import { ProblemError } from "../http/problem.ts";
-import { processedEvents } from "../outbox/schema.ts";
+import type { DeadLetter } from "#lib/contracts/api/dead-letters.ts";
+import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { processedEvents } from "#lib/outbox/schema.ts";
 import { deadLetters } from "./schema.ts";
 
 type Row = typeof deadLetters.$inferSelect;

@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
-import type { DEAD_LETTER_ROUTES } from "../contracts/api/dead-letters.ts";
-import { createRoutes } from "../http/app.ts";
-import type { ObservedEnv } from "../http/context.ts";
+import type { DEAD_LETTER_ROUTES } from "#lib/contracts/api/dead-letters.ts";
+import { createRoutes } from "#lib/http/app.ts";
+import type { ObservedEnv } from "#lib/http/context.ts";
 import { listDeadLetters, replayDeadLetter } from "./dead-letter-admin.ts";
 
 type DomainRoutes = (typeof DEAD_LETTER_ROUTES)[keyof typeof DEAD_LETTER_ROUTES];

@@ -1,6 +1,6 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { EventEnvelope } from "../contracts/events/envelope.ts";
-import { log } from "../http/log.ts";
+import { EventEnvelope } from "#lib/contracts/events/envelope.ts";
+import { log } from "#lib/http/log.ts";
 import { retryDelaySeconds } from "./retry.ts";
 import { deadLetters } from "./schema.ts";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import type { TestProject } from "vitest/node";
 import { startStripeFake } from "../../scripts/stripe-fake/server.ts";
 import { ROOT } from "../../scripts/workers.ts";
-import { newId } from "../../lib/contracts/ids.ts";
+import { newId } from "#lib/contracts/ids.ts";
 import { argon2id } from "@noble/hashes/argon2.js";
 import { LocalState } from "./local-db.ts";
 import { System, freePort, migratedState } from "./system.ts";

@@ -4,7 +4,7 @@
 // marketplace sends it again. To test the marketplace rather than the local broker, the suite finds what the broker
 // lost and gives it back through the queue tap, as a durable queue would have delivered it, and says so in the
 // journal. Everything it gives back is safe to deliver twice, so a message that was merely slow does no harm.
-import { newId } from "../../lib/contracts/ids.ts";
+import { newId } from "#lib/contracts/ids.ts";
 import { type Domain, type LocalState, OUTBOX_DOMAINS } from "./local-db.ts";
 
 type InboxBinding = "INBOX_USERS" | "INBOX_CATALOG" | "INBOX_ORDERS" | "INBOX_PAYMENTS";

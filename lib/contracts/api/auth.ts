@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Role } from "../actor.ts";
+import { Role } from "#lib/contracts/actor.ts";
 import { apiRoute, jsonBody, jsonResponse } from "./route.ts";
 
 export const Email = z

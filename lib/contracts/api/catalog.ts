@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Currency, MinorUnits } from "../money.ts";
+import { Currency, MinorUnits } from "#lib/contracts/money.ts";
 import { Slug } from "./vendors.ts";
 import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
 

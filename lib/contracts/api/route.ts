@@ -1,6 +1,6 @@
 import { type RouteConfig, createRoute, z } from "@hono/zod-openapi";
-import type { Access } from "../access.ts";
-import { Problem } from "../../http/problem.ts";
+import type { Access } from "#lib/contracts/access.ts";
+import { Problem } from "#lib/http/problem.ts";
 
 /** Names of the service bindings the gateway forwards to. */
 export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG" | "ORDERS" | "PAYMENTS";

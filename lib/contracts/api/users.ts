@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { COUNTRY_CODES, isPostalCodeFor } from "../countries.ts";
+import { COUNTRY_CODES, isPostalCodeFor } from "#lib/contracts/countries.ts";
 import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
 
 const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, "Use E.164 format, such as +14155550123.");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Order } from "../api/orders.ts";
+import { Order } from "#lib/contracts/api/orders.ts";
 import { defineEvent } from "./envelope.ts";
 
 /**

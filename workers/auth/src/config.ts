@@ -1,5 +1,5 @@
-import { type VendorsRpc, rpc } from "../../../lib/contracts/rpc.ts";
-import { log } from "../../../lib/http/log.ts";
+import { type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { log } from "#lib/http/log.ts";
 import type { TokenConfig } from "./services/tokens.ts";
 
 export function tokenConfig(env: Env): TokenConfig {

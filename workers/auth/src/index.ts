@@ -1,10 +1,10 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { AuthRpc } from "../../../lib/contracts/rpc.ts";
+import type { AuthRpc } from "#lib/contracts/rpc.ts";
 import { app } from "./app.ts";
 import { publishedKeys, rotateKey } from "./services/signing-keys.ts";
 
-export { OutboxRelay } from "../../../durable-objects/outbox-relay.ts";
+export { OutboxRelay } from "#do/outbox-relay.ts";
 
 export default class AuthWorker extends WorkerEntrypoint<Env> implements AuthRpc {
   override fetch(request: Request): Response | Promise<Response> {

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { outbox } from "../../../lib/outbox/schema.ts";
+import { outbox } from "#lib/outbox/schema.ts";
 import { signingKeys } from "../src/db/schema.ts";
 import { registerAccount } from "../src/services/accounts.ts";
 

@@ -1,15 +1,15 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { CatalogRpc, QuoteLine } from "../../../lib/contracts/rpc.ts";
-import { setLogLevel } from "../../../lib/http/log.ts";
-import { consumeBatch } from "../../../lib/queue/consume.ts";
-import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
+import type { CatalogRpc, QuoteLine } from "#lib/contracts/rpc.ts";
+import { setLogLevel } from "#lib/http/log.ts";
+import { consumeBatch } from "#lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onVendorApproved, onVendorProfileUpdated, onVendorSuspended } from "./consumers/vendor-events.ts";
 import { quote } from "./services/quote.ts";
 import { inventoryOf } from "./services/stock.ts";
 
-export { Inventory } from "../../../durable-objects/inventory.ts";
+export { Inventory } from "#do/inventory.ts";
 
 export default class CatalogWorker extends WorkerEntrypoint<Env> implements CatalogRpc {
   override fetch(request: Request): Response | Promise<Response> {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { isConstraintViolation } from "../../../lib/db/constraint.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { categories } from "../src/db/schema.ts";
 
 async function failure(run: () => Promise<unknown>): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Inventory } from "../../../durable-objects/inventory.ts";
+import type { Inventory } from "#do/inventory.ts";
 
 let n = 0;
 function freshSku() {

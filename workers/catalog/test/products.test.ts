@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { ProblemError } from "../../../lib/http/problem.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { categories } from "../src/db/schema.ts";
 import { createProduct, detail, ownProduct, updateProduct } from "../src/services/products.ts";
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { type Access, decideAccess } from "../../../lib/contracts/access.ts";
-import { ProblemError, problem } from "../../../lib/http/problem.ts";
+import { type Access, decideAccess } from "#lib/contracts/access.ts";
+import { ProblemError, problem } from "#lib/http/problem.ts";
 import { verifyAccessToken } from "./jwt.ts";
 
 const WHO: Record<Access, string> = {

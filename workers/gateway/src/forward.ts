@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { ACTOR_HEADER, TRACE_HEADER, encodeActor } from "../../../lib/contracts/actor.ts";
-import type { Service } from "../../../lib/contracts/api/route.ts";
+import { ACTOR_HEADER, TRACE_HEADER, encodeActor } from "#lib/contracts/actor.ts";
+import type { Service } from "#lib/contracts/api/route.ts";
 
 /**
  * Sends the request on to a domain Worker over its service binding, with the

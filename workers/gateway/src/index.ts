@@ -1,7 +1,7 @@
 import { app } from "./app.ts";
 
-export { LoginThrottle } from "../../../durable-objects/login-throttle.ts";
-export { RateLimiter } from "../../../durable-objects/rate-limiter.ts";
+export { LoginThrottle } from "#do/login-throttle.ts";
+export { RateLimiter } from "#do/rate-limiter.ts";
 
 export default {
   fetch: app.fetch,

@@ -1,6 +1,6 @@
 import { type JWTVerifyGetKey, createLocalJWKSet, errors, jwtVerify } from "jose";
-import { Actor } from "../../../lib/contracts/actor.ts";
-import { type AuthRpc, rpc } from "../../../lib/contracts/rpc.ts";
+import { Actor } from "#lib/contracts/actor.ts";
+import { type AuthRpc, rpc } from "#lib/contracts/rpc.ts";
 
 const JWKS_TTL_MS = 5 * 60_000;
 // An unknown `kid` refetches the JWKS (a key was rotated in), but at most this often.

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { LoginLimits, LoginVerdict, RuleState } from "../../../durable-objects/login-throttle.ts";
-import { problem } from "../../../lib/http/problem.ts";
+import type { LoginLimits, LoginVerdict, RuleState } from "#do/login-throttle.ts";
+import { problem } from "#lib/http/problem.ts";
 import { clientIp } from "./rate-limits.ts";
 
 export const LOGIN_ROUTE = "POST /api/v1/auth/login";

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { PUBLIC_API } from "../../../lib/contracts/api/index.ts";
+import { PUBLIC_API } from "#lib/contracts/api/index.ts";
 
 let document: ReturnType<OpenAPIHono["getOpenAPI31Document"]> | undefined;
 

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { RateLimitResult } from "../../../durable-objects/rate-limiter.ts";
-import { problem } from "../../../lib/http/problem.ts";
+import type { RateLimitResult } from "#do/rate-limiter.ts";
+import { problem } from "#lib/http/problem.ts";
 
 type GatewayContext = Context<{ Bindings: Env }>;
 

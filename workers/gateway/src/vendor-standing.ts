@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import type { Access } from "../../../lib/contracts/access.ts";
-import { type Membership, type VendorsRpc, rpc } from "../../../lib/contracts/rpc.ts";
-import { log } from "../../../lib/http/log.ts";
-import { PROBLEM_TYPES, ProblemError, problem } from "../../../lib/http/problem.ts";
+import type { Access } from "#lib/contracts/access.ts";
+import { type Membership, type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { log } from "#lib/http/log.ts";
+import { PROBLEM_TYPES, ProblemError, problem } from "#lib/http/problem.ts";
 
 // Caps memory only: past it the oldest answers are dropped and simply asked again.
 const MAX_REMEMBERED = 10_000;

@@ -1,16 +1,16 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { OrdersRpc } from "../../../lib/contracts/rpc.ts";
-import { setLogLevel } from "../../../lib/http/log.ts";
-import { consumeBatch } from "../../../lib/queue/consume.ts";
-import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
+import type { OrdersRpc } from "#lib/contracts/rpc.ts";
+import { setLogLevel } from "#lib/http/log.ts";
+import { consumeBatch } from "#lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
 import { paymentConsumers } from "./consumers/payment-events.ts";
 import { hasPurchased } from "./services/projection.ts";
 
-export { Cart } from "../../../durable-objects/cart.ts";
-export { Order } from "../../../durable-objects/order.ts";
+export { Cart } from "#do/cart.ts";
+export { Order } from "#do/order.ts";
 
 export default class OrdersWorker extends WorkerEntrypoint<Env> implements OrdersRpc {
   override fetch(request: Request): Response | Promise<Response> {

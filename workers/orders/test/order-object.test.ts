@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Order, PlaceInput, PlaceResult, Transition } from "../../../durable-objects/order.ts";
-import type { OrderLine } from "../../../lib/contracts/api/orders.ts";
+import type { Order, PlaceInput, PlaceResult, Transition } from "#do/order.ts";
+import type { OrderLine } from "#lib/contracts/api/orders.ts";
 
 const line = (sku: string, vendorId: string, qty: number, unitPrice: number): OrderLine => ({
   sku,

@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Order } from "../../../lib/contracts/api/orders.ts";
+import type { Order } from "#lib/contracts/api/orders.ts";
 import OrdersWorker from "../src/index.ts";
 
 const order = (status: Order["status"]): Order => ({

@@ -1,11 +1,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { PaymentInfo } from "../../../lib/contracts/api/payments.ts";
-import type { CreateIntentInput, PaymentsRpc } from "../../../lib/contracts/rpc.ts";
-import { setLogLevel } from "../../../lib/http/log.ts";
-import { withOutbox } from "../../../lib/outbox/relay.ts";
-import { consumeBatch } from "../../../lib/queue/consume.ts";
-import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
+import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
+import type { CreateIntentInput, PaymentsRpc } from "#lib/contracts/rpc.ts";
+import { setLogLevel } from "#lib/http/log.ts";
+import { withOutbox } from "#lib/outbox/relay.ts";
+import { consumeBatch } from "#lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
 import { refundConsumers } from "./consumers/refund-events.ts";
@@ -13,7 +13,7 @@ import { createIntent } from "./services/intents.ts";
 import { settleHeldShares } from "./services/shares.ts";
 import { stripeClient } from "./services/stripe.ts";
 
-export { OutboxRelay } from "../../../durable-objects/outbox-relay.ts";
+export { OutboxRelay } from "#do/outbox-relay.ts";
 
 export default class PaymentsWorker extends WorkerEntrypoint<Env> implements PaymentsRpc {
   override fetch(request: Request): Response | Promise<Response> {

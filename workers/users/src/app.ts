@@ -1,6 +1,6 @@
-import { DEAD_LETTER_ROUTES } from "../../../lib/contracts/api/dead-letters.ts";
-import { createApp } from "../../../lib/http/app.ts";
-import { deadLetterRoutes } from "../../../lib/queue/dead-letter-routes.ts";
+import { DEAD_LETTER_ROUTES } from "#lib/contracts/api/dead-letters.ts";
+import { createApp } from "#lib/http/app.ts";
+import { deadLetterRoutes } from "#lib/queue/dead-letter-routes.ts";
 import { meRoutes } from "./routes/me.ts";
 
 export const app = createApp<Env>("users")

@@ -1,9 +1,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { ProfileSummary, UsersRpc } from "../../../lib/contracts/rpc.ts";
-import { setLogLevel } from "../../../lib/http/log.ts";
-import { consumeBatch } from "../../../lib/queue/consume.ts";
-import { isDeadLetterQueue, recordDeadLetters } from "../../../lib/queue/dead-letters.ts";
+import type { ProfileSummary, UsersRpc } from "#lib/contracts/rpc.ts";
+import { setLogLevel } from "#lib/http/log.ts";
+import { consumeBatch } from "#lib/queue/consume.ts";
+import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
 import { app } from "./app.ts";
 import { findProfile } from "./services/profiles.ts";

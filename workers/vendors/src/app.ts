@@ -1,4 +1,4 @@
-import { createApp } from "../../../lib/http/app.ts";
+import { createApp } from "#lib/http/app.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { vendorRoutes } from "./routes/vendors.ts";
 

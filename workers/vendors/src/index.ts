@@ -1,11 +1,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { Membership, VendorsRpc } from "../../../lib/contracts/rpc.ts";
+import type { Membership, VendorsRpc } from "#lib/contracts/rpc.ts";
 import { app } from "./app.ts";
 import * as staff from "./services/staff.ts";
 import * as vendors from "./services/vendors.ts";
 
-export { OutboxRelay } from "../../../durable-objects/outbox-relay.ts";
+export { OutboxRelay } from "#do/outbox-relay.ts";
 
 export default class VendorsWorker extends WorkerEntrypoint<Env> implements VendorsRpc {
   override fetch(request: Request): Response | Promise<Response> {

@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { and, count, isNotNull, like } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import { publishPending } from "../../../lib/outbox/outbox.ts";
-import { outbox } from "../../../lib/outbox/schema.ts";
+import { publishPending } from "#lib/outbox/outbox.ts";
+import { outbox } from "#lib/outbox/schema.ts";
 
 const db = drizzle(env.DB);
 

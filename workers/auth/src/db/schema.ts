@@ -1,8 +1,8 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { JWK } from "jose";
-import type { Role } from "../../../../lib/contracts/actor.ts";
+import type { Role } from "#lib/contracts/actor.ts";
 
-export { outbox } from "../../../../lib/outbox/schema.ts";
+export { outbox } from "#lib/outbox/schema.ts";
 
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),

@@ -1,7 +1,7 @@
 import { drizzle } from "drizzle-orm/d1";
-import { changePassword, login, logout, refresh, register } from "../../../../lib/contracts/api/auth.ts";
-import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
-import { withOutbox } from "../../../../lib/outbox/relay.ts";
+import { changePassword, login, logout, refresh, register } from "#lib/contracts/api/auth.ts";
+import { createRoutes, requireActor } from "#lib/http/app.ts";
+import { withOutbox } from "#lib/outbox/relay.ts";
 import { tokenConfig } from "../config.ts";
 import * as accounts from "../services/accounts.ts";
 import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services/tokens.ts";

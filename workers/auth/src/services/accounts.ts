@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { AccountUser } from "../../../../lib/contracts/api/auth.ts";
-import { UserRegistered } from "../../../../lib/contracts/events/auth.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
+import type { AccountUser } from "#lib/contracts/api/auth.ts";
+import { UserRegistered } from "#lib/contracts/events/auth.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { users } from "../db/schema.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.ts";
 import { revokeAllOf } from "./tokens.ts";

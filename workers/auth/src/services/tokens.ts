@@ -1,12 +1,12 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { SignJWT } from "jose";
-import type { Role } from "../../../../lib/contracts/actor.ts";
-import type { TokenPair } from "../../../../lib/contracts/api/auth.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import type { Membership } from "../../../../lib/contracts/rpc.ts";
-import { sha256Hex } from "../../../../lib/crypto.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Role } from "#lib/contracts/actor.ts";
+import type { TokenPair } from "#lib/contracts/api/auth.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import type { Membership } from "#lib/contracts/rpc.ts";
+import { sha256Hex } from "#lib/crypto.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { refreshTokens, users } from "../db/schema.ts";
 import { ALG, activeKey } from "./signing-keys.ts";
 

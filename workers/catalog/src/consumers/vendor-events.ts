@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "../../../../lib/contracts/events/vendors.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "#lib/contracts/events/vendors.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 import { vendors } from "../db/schema.ts";
 
 /** Approved (or reinstated): the store's products may be listed. */

@@ -1,9 +1,9 @@
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { ProductStatus } from "../../../../lib/contracts/api/catalog.ts";
-import type { VendorStatus } from "../../../../lib/contracts/api/vendors.ts";
+import type { ProductStatus } from "#lib/contracts/api/catalog.ts";
+import type { VendorStatus } from "#lib/contracts/api/vendors.ts";
 
-export { processedEvents } from "../../../../lib/outbox/schema.ts";
-export { deadLetters } from "../../../../lib/queue/schema.ts";
+export { processedEvents } from "#lib/outbox/schema.ts";
+export { deadLetters } from "#lib/queue/schema.ts";
 
 /** A tree: `path` is the chain of slugs from the root (`/home/kitchen/`), so a subtree is a prefix. */
 export const categories = sqliteTable("categories", {

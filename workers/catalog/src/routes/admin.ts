@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createCategory } from "../../../../lib/contracts/api/catalog.ts";
-import { createRoutes } from "../../../../lib/http/app.ts";
+import { createCategory } from "#lib/contracts/api/catalog.ts";
+import { createRoutes } from "#lib/http/app.ts";
 import * as categories from "../services/categories.ts";
 
 export const adminRoutes = createRoutes<Env>().openapi(createCategory, async (c) =>

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
-import { getImage, getProduct, listCategories, searchProducts } from "../../../../lib/contracts/api/catalog.ts";
-import { createRoutes } from "../../../../lib/http/app.ts";
+import { getImage, getProduct, listCategories, searchProducts } from "#lib/contracts/api/catalog.ts";
+import { createRoutes } from "#lib/http/app.ts";
 import { listCategories as categories } from "../services/categories.ts";
 import { imageResponse } from "../services/images.ts";
 import { detail, publicProduct } from "../services/products.ts";

@@ -9,9 +9,9 @@ import {
   publishProduct,
   setStock,
   uploadImage,
-} from "../../../../lib/contracts/api/catalog.ts";
-import { createRoutes, requireVendor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+} from "#lib/contracts/api/catalog.ts";
+import { createRoutes, requireVendor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { uploadImage as storeImage } from "../services/images.ts";
 import * as products from "../services/products.ts";
 import { inventoryOf } from "../services/stock.ts";

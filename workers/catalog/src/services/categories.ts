@@ -1,9 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Category } from "../../../../lib/contracts/api/catalog.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Category } from "#lib/contracts/api/catalog.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { categories } from "../db/schema.ts";
 
 type Row = typeof categories.$inferSelect;

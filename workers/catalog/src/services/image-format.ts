@@ -1,4 +1,4 @@
-import { type IMAGE_TYPES, MAX_IMAGE_SIDE } from "../../../../lib/contracts/api/catalog.ts";
+import { type IMAGE_TYPES, MAX_IMAGE_SIDE } from "#lib/contracts/api/catalog.ts";
 
 export type ImageType = (typeof IMAGE_TYPES)[number];
 export interface ImageInfo {

@@ -1,8 +1,8 @@
 import { count, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { MAX_IMAGE_BYTES, type ProductImage } from "../../../../lib/contracts/api/catalog.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { MAX_IMAGE_BYTES, type ProductImage } from "#lib/contracts/api/catalog.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { images } from "../db/schema.ts";
 import { readImage } from "./image-format.ts";
 import { imageUrl, ownProduct } from "./products.ts";

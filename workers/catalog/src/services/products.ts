@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Inventory } from "../../../../durable-objects/inventory.ts";
+import type { Inventory } from "#do/inventory.ts";
 import {
   MAX_VARIANTS,
   type ProductDetail,
@@ -8,12 +8,12 @@ import {
   type ProductPatch,
   type ProductStatus,
   type VariantInput,
-} from "../../../../lib/contracts/api/catalog.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { inList } from "../../../../lib/db/in-list.ts";
-import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+} from "#lib/contracts/api/catalog.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { inList } from "#lib/db/in-list.ts";
+import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { insertChunks } from "../db/chunks.ts";
 import { images, products, variants, vendors } from "../db/schema.ts";
 import { requireCategory } from "./categories.ts";

@@ -1,6 +1,6 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Inventory } from "../../../../durable-objects/inventory.ts";
-import type { QuoteLine } from "../../../../lib/contracts/rpc.ts";
+import type { Inventory } from "#do/inventory.ts";
+import type { QuoteLine } from "#lib/contracts/rpc.ts";
 import { variantsBySku } from "./products.ts";
 import { liveLevels } from "./stock.ts";
 

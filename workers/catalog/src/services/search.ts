@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Facets, ProductQuery, ProductSummary, Sort } from "../../../../lib/contracts/api/catalog.ts";
-import { decodeCursor, encodeCursor } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Facets, ProductQuery, ProductSummary, Sort } from "#lib/contracts/api/catalog.ts";
+import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { categoryBySlug } from "./categories.ts";
 import { imageUrl } from "./products.ts";
 

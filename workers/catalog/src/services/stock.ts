@@ -1,5 +1,5 @@
-import type { Inventory } from "../../../../durable-objects/inventory.ts";
-import type { StockLevel } from "../../../../lib/contracts/inventory.ts";
+import type { Inventory } from "#do/inventory.ts";
+import type { StockLevel } from "#lib/contracts/inventory.ts";
 
 /** The Inventory Durable Object that owns a SKU's stock. */
 export function inventoryOf(ns: DurableObjectNamespace<Inventory>, sku: string) {

@@ -1,5 +1,5 @@
-import { OrderUpdated } from "../../../../lib/contracts/events/orders.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import { OrderUpdated } from "#lib/contracts/events/orders.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 import { projectOrder } from "../services/projection.ts";
 
 /** Keeps the order lists in step with the Order Durable Objects. */

@@ -1,6 +1,6 @@
-import type { Order } from "../../../../durable-objects/order.ts";
-import { PaymentFailed, PaymentSucceeded, RefundRefused, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import type { Order } from "#do/order.ts";
+import { PaymentFailed, PaymentSucceeded, RefundRefused, RefundSucceeded } from "#lib/contracts/events/payments.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 
 /**
  * Payment outcomes drive the order's saga. The Order Durable Object's guarded

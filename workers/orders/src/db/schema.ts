@@ -1,8 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { Order, OrderStatus, ShippingAddress, SubOrder, SubOrderStatus } from "../../../../lib/contracts/api/orders.ts";
+import type { Order, OrderStatus, ShippingAddress, SubOrder, SubOrderStatus } from "#lib/contracts/api/orders.ts";
 
-export { processedEvents } from "../../../../lib/outbox/schema.ts";
-export { deadLetters } from "../../../../lib/queue/schema.ts";
+export { processedEvents } from "#lib/outbox/schema.ts";
+export { deadLetters } from "#lib/queue/schema.ts";
 
 /** Read model of orders for lists, kept from order.updated (the Order Durable Object is the owner). */
 export const orders = sqliteTable(

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { GUEST_CART_HEADER, addCartItem, getCart, mergeCart, removeCartItem, setCartItem } from "../../../../lib/contracts/api/orders.ts";
-import { type CatalogRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { GUEST_CART_HEADER, addCartItem, getCart, mergeCart, removeCartItem, setCartItem } from "#lib/contracts/api/orders.ts";
+import { type CatalogRpc, rpc } from "#lib/contracts/rpc.ts";
+import { createRoutes, requireActor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { cartOwner, cartStub, pricedCart } from "../services/cart.ts";
 
 type Ctx = Context<{ Bindings: Env }>;

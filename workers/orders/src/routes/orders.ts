@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
-import type { PlacedOrder, Transition } from "../../../../durable-objects/order.ts";
+import type { PlacedOrder, Transition } from "#do/order.ts";
 import type { Context } from "hono";
-import { cancelOrder, checkout, getOrder, listOrders } from "../../../../lib/contracts/api/orders.ts";
-import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { cancelOrder, checkout, getOrder, listOrders } from "#lib/contracts/api/orders.ts";
+import { createRoutes, requireActor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { placeOrder } from "../services/checkout.ts";
 import * as projection from "../services/projection.ts";
 

@@ -1,9 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
-import type { Order, Transition } from "../../../../durable-objects/order.ts";
-import { acceptVendorOrder, listVendorOrders, shipVendorOrder } from "../../../../lib/contracts/api/orders.ts";
-import { createRoutes, requireVendor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Order, Transition } from "#do/order.ts";
+import { acceptVendorOrder, listVendorOrders, shipVendorOrder } from "#lib/contracts/api/orders.ts";
+import { createRoutes, requireVendor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import * as projection from "../services/projection.ts";
 
 type Ctx = Context<{ Bindings: Env }>;

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { Cart as CartDO, CartItem } from "../../../../durable-objects/cart.ts";
-import { type Cart, type CartLine, GUEST_CART_HEADER } from "../../../../lib/contracts/api/orders.ts";
-import { MINIMUM_CHARGE } from "../../../../lib/contracts/money.ts";
-import { type CatalogRpc, type QuoteLine, rpc } from "../../../../lib/contracts/rpc.ts";
+import type { Cart as CartDO, CartItem } from "#do/cart.ts";
+import { type Cart, type CartLine, GUEST_CART_HEADER } from "#lib/contracts/api/orders.ts";
+import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
+import { type CatalogRpc, type QuoteLine, rpc } from "#lib/contracts/rpc.ts";
 
 const GUEST_CART_ID = /^gct_[0-9a-f]{32}$/;
 

@@ -1,15 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { PlaceResult, PlacedOrder } from "../../../../durable-objects/order.ts";
-import type { Order, OrderLine, ShippingAddress } from "../../../../lib/contracts/api/orders.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import type { PaymentInfo } from "../../../../lib/contracts/api/payments.ts";
-import { type CatalogRpc, type PaymentsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { log } from "../../../../lib/http/log.ts";
-import { sha256Hex } from "../../../../lib/crypto.ts";
-import { PROBLEM_TYPES, ProblemError } from "../../../../lib/http/problem.ts";
-import { MINIMUM_CHARGE } from "../../../../lib/contracts/money.ts";
-import type { CartItem } from "../../../../durable-objects/cart.ts";
+import type { PlaceResult, PlacedOrder } from "#do/order.ts";
+import type { Order, OrderLine, ShippingAddress } from "#lib/contracts/api/orders.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
+import { type CatalogRpc, type PaymentsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { log } from "#lib/http/log.ts";
+import { sha256Hex } from "#lib/crypto.ts";
+import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
+import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
+import type { CartItem } from "#do/cart.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { cartStub } from "./cart.ts";
 

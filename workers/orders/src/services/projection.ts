@@ -1,8 +1,8 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Order, SubOrderStatus } from "../../../../lib/contracts/api/orders.ts";
-import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Order, SubOrderStatus } from "#lib/contracts/api/orders.ts";
+import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { orders, subOrders } from "../db/schema.ts";
 
 /** Upserts of the read model from one order.updated; a lower version never overwrites a higher one. */

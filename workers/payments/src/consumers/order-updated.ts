@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import type { Order } from "../../../../lib/contracts/api/orders.ts";
-import { OrderUpdated } from "../../../../lib/contracts/events/orders.ts";
-import { RefundRefused } from "../../../../lib/contracts/events/payments.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import type { Order } from "#lib/contracts/api/orders.ts";
+import { OrderUpdated } from "#lib/contracts/events/orders.ts";
+import { RefundRefused } from "#lib/contracts/events/payments.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 import { payments, shares } from "../db/schema.ts";
 import { ORDER_REFUND_KEY } from "../services/refund-requests.ts";
 import { refund } from "../services/refunds.ts";

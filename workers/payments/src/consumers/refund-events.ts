@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
-import { RefundRequested, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import { RefundRequested, RefundSucceeded } from "#lib/contracts/events/payments.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 import { requestById } from "../services/refund-requests.ts";
 import { carryOut } from "../services/refunds.ts";
 import { reverseWhatIsOwed } from "../services/reversals.ts";

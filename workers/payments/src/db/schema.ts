@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export { outbox, processedEvents } from "../../../../lib/outbox/schema.ts";
-export { deadLetters } from "../../../../lib/queue/schema.ts";
+export { outbox, processedEvents } from "#lib/outbox/schema.ts";
+export { deadLetters } from "#lib/queue/schema.ts";
 
 export type PaymentStatus = "requires_payment_method" | "processing" | "succeeded" | "failed" | "canceled";
 

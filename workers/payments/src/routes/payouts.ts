@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { getPayouts, refundOrder, startOnboarding } from "../../../../lib/contracts/api/payments.ts";
-import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { withOutbox } from "../../../../lib/outbox/relay.ts";
+import { getPayouts, refundOrder, startOnboarding } from "#lib/contracts/api/payments.ts";
+import { createRoutes, requireActor, requireVendor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { withOutbox } from "#lib/outbox/relay.ts";
 import { accounts, shares } from "../db/schema.ts";
 import { vendorLedger } from "../services/ledger.ts";
 import { refund } from "../services/refunds.ts";

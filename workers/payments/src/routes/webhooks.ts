@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
-import { stripeWebhook } from "../../../../lib/contracts/api/payments.ts";
-import { createRoutes } from "../../../../lib/http/app.ts";
-import { log } from "../../../../lib/http/log.ts";
-import { withOutbox } from "../../../../lib/outbox/relay.ts";
+import { stripeWebhook } from "#lib/contracts/api/payments.ts";
+import { createRoutes } from "#lib/http/app.ts";
+import { log } from "#lib/http/log.ts";
+import { withOutbox } from "#lib/outbox/relay.ts";
 import { settleHeldShares } from "../services/shares.ts";
 import { stripeClient } from "../services/stripe.ts";
 import { applyEvent, verifiedEvent } from "../services/webhooks.ts";

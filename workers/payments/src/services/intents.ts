@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import Stripe from "stripe";
-import type { PaymentInfo } from "../../../../lib/contracts/api/payments.ts";
-import type { CreateIntentInput } from "../../../../lib/contracts/rpc.ts";
+import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
+import type { CreateIntentInput } from "#lib/contracts/rpc.ts";
 import { payments } from "../db/schema.ts";
 import { isRefusal, toStripeCurrency } from "./stripe.ts";
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { decodeCursor, encodeCursor } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { ledger, refundRequests } from "../db/schema.ts";
 
 type Entry = typeof ledger.$inferInsert;

@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { RefundRefused, RefundRequested, RefundSucceeded } from "../../../../lib/contracts/events/payments.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { PROBLEM_TYPES, ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
+import { RefundRefused, RefundRequested, RefundSucceeded } from "#lib/contracts/events/payments.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { payments, refundRequests, refunds, shares } from "../db/schema.ts";
 import { entry } from "./ledger.ts";
 

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import { log } from "../../../../lib/http/log.ts";
-import { PROBLEM_TYPES, ProblemError } from "../../../../lib/http/problem.ts";
+import { log } from "#lib/http/log.ts";
+import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
 import { payments, shares } from "../db/schema.ts";
 import {
   type Payment,

@@ -1,8 +1,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { log } from "../../../../lib/http/log.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { log } from "#lib/http/log.ts";
 import { ledger, shares } from "../db/schema.ts";
 import { entry } from "./ledger.ts";
 import { isRefusal } from "./stripe.ts";

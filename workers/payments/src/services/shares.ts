@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import type { Order } from "../../../../lib/contracts/api/orders.ts";
-import { type VendorsRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { log } from "../../../../lib/http/log.ts";
+import type { Order } from "#lib/contracts/api/orders.ts";
+import { type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { log } from "#lib/http/log.ts";
 import { accounts, payments, shares } from "../db/schema.ts";
 import { entry, owedFor, pendingVendorParts } from "./ledger.ts";
 import { toStripeCurrency } from "./stripe.ts";

@@ -2,10 +2,10 @@ import { and, eq, ne } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
-import { PaymentFailed, PaymentSucceeded } from "../../../../lib/contracts/events/payments.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
+import { PaymentFailed, PaymentSucceeded } from "#lib/contracts/events/payments.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { accounts, type PaymentStatus, payments, shares, webhookEvents } from "../db/schema.ts";
 import { cryptoProvider, fromStripeCurrency } from "./stripe.ts";
 

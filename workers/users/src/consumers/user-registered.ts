@@ -1,5 +1,5 @@
-import { UserRegistered } from "../../../../lib/contracts/events/auth.ts";
-import type { Consumer } from "../../../../lib/queue/consume.ts";
+import { UserRegistered } from "#lib/contracts/events/auth.ts";
+import type { Consumer } from "#lib/queue/consume.ts";
 import { profiles } from "../db/schema.ts";
 
 /** Creates the profile of a new account. */

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export { processedEvents } from "../../../../lib/outbox/schema.ts";
-export { deadLetters } from "../../../../lib/queue/schema.ts";
+export { processedEvents } from "#lib/outbox/schema.ts";
+export { deadLetters } from "#lib/queue/schema.ts";
 
 /** One profile per account, created from `user.registered`. */
 export const profiles = sqliteTable(

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
-import { createAddress, deleteAddress, getMe, listAddresses, patchAddress, patchMe } from "../../../../lib/contracts/api/users.ts";
-import { createRoutes, requireActor } from "../../../../lib/http/app.ts";
+import { createAddress, deleteAddress, getMe, listAddresses, patchAddress, patchMe } from "#lib/contracts/api/users.ts";
+import { createRoutes, requireActor } from "#lib/http/app.ts";
 import * as addresses from "../services/addresses.ts";
 import { getProfile, updateProfile } from "../services/profiles.ts";
 

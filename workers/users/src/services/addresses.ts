@@ -1,9 +1,9 @@
 import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { type Address, type AddressInput, type AddressPatch, postalCodeIssue } from "../../../../lib/contracts/api/users.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import { type Address, type AddressInput, type AddressPatch, postalCodeIssue } from "#lib/contracts/api/users.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { addresses } from "../db/schema.ts";
 
 export const MAX_ADDRESSES = 20;

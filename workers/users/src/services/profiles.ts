@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Profile } from "../../../../lib/contracts/api/users.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { Profile } from "#lib/contracts/api/users.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { profiles } from "../db/schema.ts";
 
 export async function getProfile(db: DrizzleD1Database, userId: string): Promise<Profile> {

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { VendorStatus } from "../../../../lib/contracts/api/vendors.ts";
+import type { VendorStatus } from "#lib/contracts/api/vendors.ts";
 
-export { outbox } from "../../../../lib/outbox/schema.ts";
+export { outbox } from "#lib/outbox/schema.ts";
 
 export const vendors = sqliteTable(
   "vendors",

@@ -10,11 +10,11 @@ import {
   patchMyVendor,
   rejectVendor,
   suspendVendor,
-} from "../../../../lib/contracts/api/vendors.ts";
-import { type UsersRpc, rpc } from "../../../../lib/contracts/rpc.ts";
-import { createRoutes, requireActor, requireVendor } from "../../../../lib/http/app.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { withOutbox } from "../../../../lib/outbox/relay.ts";
+} from "#lib/contracts/api/vendors.ts";
+import { type UsersRpc, rpc } from "#lib/contracts/rpc.ts";
+import { createRoutes, requireActor, requireVendor } from "#lib/http/app.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { withOutbox } from "#lib/outbox/relay.ts";
 import * as vendors from "../services/vendors.ts";
 
 export const vendorRoutes = createRoutes<Env>()

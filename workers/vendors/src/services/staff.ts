@@ -1,9 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { StaffMember } from "../../../../lib/contracts/api/vendors.ts";
-import type { ProfileSummary } from "../../../../lib/contracts/rpc.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
+import type { StaffMember } from "#lib/contracts/api/vendors.ts";
+import type { ProfileSummary } from "#lib/contracts/rpc.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { staff } from "../db/schema.ts";
 
 export async function list(db: DrizzleD1Database, vendorId: string): Promise<StaffMember[]> {

@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Vendor, VendorStatus } from "../../../../lib/contracts/api/vendors.ts";
-import type { Actor } from "../../../../lib/contracts/actor.ts";
-import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "../../../../lib/contracts/events/vendors.ts";
-import { newId } from "../../../../lib/contracts/ids.ts";
-import { isConstraintViolation } from "../../../../lib/db/constraint.ts";
-import { decodeCursor, toPage } from "../../../../lib/http/pagination.ts";
-import { ProblemError } from "../../../../lib/http/problem.ts";
-import { buildEvent, stageEvent } from "../../../../lib/outbox/outbox.ts";
+import type { Vendor, VendorStatus } from "#lib/contracts/api/vendors.ts";
+import type { Actor } from "#lib/contracts/actor.ts";
+import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "#lib/contracts/events/vendors.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { isConstraintViolation } from "#lib/db/constraint.ts";
+import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { ProblemError } from "#lib/http/problem.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { staff, statusHistory, vendors } from "../db/schema.ts";
 
 type Row = typeof vendors.$inferSelect;
