@@ -193,7 +193,7 @@ export class Order extends DurableObject<OrderEnv> {
   ship(subOrderId: string, vendorId: string, carrier: string, trackingNumber: string): Promise<Transition> {
     return this.transition(async (state) => {
       const sub = state.order.subOrders.find((s) => s.id === subOrderId && s.vendorId === vendorId);
-      if (!sub || sub.status !== "accepted") return "refused";
+      if (sub?.status !== "accepted") return "refused";
       Object.assign(sub, { status: "shipped", carrier, trackingNumber });
       if (state.order.subOrders.every((s) => s.status === "shipped" || s.status === "delivered")) this.setStatus(state, "fulfilled", null);
       else this.note(state, `sub-order ${sub.id} shipped`);

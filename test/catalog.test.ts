@@ -286,7 +286,11 @@ describe("image uploads", () => {
     const html = new TextEncoder().encode("<html><script>alert(document.cookie)</script></html>");
     const concat = (...parts: Uint8Array[]) => {
       const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-      parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
+      let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
       return out;
     };
     for (const [name, body] of [

@@ -159,7 +159,10 @@ function sqlValue(value: string | number | null | undefined): string {
 function zipf(words: string[], random: () => number): () => string {
   const cumulative: number[] = [];
   let total = 0;
-  for (let rank = 1; rank <= words.length; rank++) cumulative.push((total += 1 / rank));
+  for (let rank = 1; rank <= words.length; rank++) {
+    total += 1 / rank;
+    cumulative.push(total);
+  }
   return () => {
     const target = random() * total;
     let lo = 0;

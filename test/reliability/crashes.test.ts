@@ -79,7 +79,10 @@ async function crashWhen(what: string, ready: () => Promise<boolean> | boolean, 
 }
 
 const summarize = (items: string[]) =>
-  Object.entries(items.reduce<Record<string, number>>((acc, x) => ({ ...acc, [x]: (acc[x] ?? 0) + 1 }), {}))
+  Object.entries(items.reduce<Record<string, number>>((acc, x) => {
+      acc[x] = (acc[x] ?? 0) + 1;
+      return acc;
+    }, {}))
     .map(([x, n]) => `${n}× ${x}`)
     .join(", ");
 
@@ -198,7 +201,7 @@ describe("a crash", () => {
         const found: string[] = [];
         for (const t of tracked) {
           const o = await view(t);
-          if (o && o.subOrders.some((sub) => sub.refunded !== sub.total)) found.push(`${o.id}: ${o.status}, refunded ${o.subOrders.map((sub) => `${sub.refunded}/${sub.total}`).join(", ")}`);
+          if (o?.subOrders.some((sub) => sub.refunded !== sub.total)) found.push(`${o.id}: ${o.status}, refunded ${o.subOrders.map((sub) => `${sub.refunded}/${sub.total}`).join(", ")}`);
         }
         return found;
       },

@@ -31,7 +31,7 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Actor 
       requiredClaims: ["exp", "iat", "sub"],
     });
   try {
-    let result;
+    let result: Awaited<ReturnType<typeof verify>>;
     try {
       result = await verify(await loadKeySet(env, false));
     } catch (error) {

@@ -19,7 +19,7 @@ export class ReversalRefused extends Error {}
  */
 export async function reverseWhatIsOwed(db: DrizzleD1Database, stripe: Stripe, subOrderId: string): Promise<number> {
   const [share] = await db.select().from(shares).where(eq(shares.subOrderId, subOrderId));
-  if (!share || share.status !== "transferred" || !share.transferId) return 0;
+  if (share?.status !== "transferred" || !share.transferId) return 0;
   let amount = share.reversalPending;
   if (amount === null) {
     const [totals] = await db
