@@ -9,7 +9,10 @@ type AuxiliaryWorkers = NonNullable<PoolOptions["miniflare"]>["workers"];
  * The vitest project of one Worker: its own wrangler.toml, its D1 migrated from
  * migrations/<name> (test/setup.ts applies TEST_MIGRATIONS), quiet logs.
  */
-export function workerProject(name: string, extra: { bindings?: Record<string, string>; workers?: AuxiliaryWorkers } = {}) {
+export function workerProject(
+  name: string,
+  extra: { bindings?: Record<string, string>; workers?: AuxiliaryWorkers } = {},
+) {
   const dir = new URL(`./workers/${name}/`, import.meta.url);
   return defineConfig(async () => ({
     plugins: [

@@ -14,9 +14,13 @@ export const MAX_LINE_QTY = 99;
 export class Cart extends DurableObject<object> {
   constructor(ctx: DurableObjectState, env: object) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS lines (sku TEXT PRIMARY KEY, qty INTEGER NOT NULL, added_at INTEGER NOT NULL)");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS lines (sku TEXT PRIMARY KEY, qty INTEGER NOT NULL, added_at INTEGER NOT NULL)",
+    );
     // At most one checkout at a time: the order it is becoming, until when.
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS checkout (id INTEGER PRIMARY KEY CHECK (id = 1), order_id TEXT NOT NULL, until INTEGER NOT NULL)");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS checkout (id INTEGER PRIMARY KEY CHECK (id = 1), order_id TEXT NOT NULL, until INTEGER NOT NULL)",
+    );
   }
 
   /** A guest cart exists only once the server issued its id; an id a client made up names no cart. */
@@ -36,9 +40,15 @@ export class Cart extends DurableObject<object> {
    */
   beginCheckout(orderId: string, ttlMs: number): CheckoutLock {
     const now = Date.now();
-    const [held] = this.ctx.storage.sql.exec<{ order_id: string; until: number }>("SELECT order_id, until FROM checkout").toArray();
+    const [held] = this.ctx.storage.sql
+      .exec<{ order_id: string; until: number }>("SELECT order_id, until FROM checkout")
+      .toArray();
     if (held && held.until > now) return { ok: false, retryAfterMs: held.until - now };
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO checkout (id, order_id, until) VALUES (1, ?, ?)", orderId, now + ttlMs);
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO checkout (id, order_id, until) VALUES (1, ?, ?)",
+      orderId,
+      now + ttlMs,
+    );
     return { ok: true, lapsed: held?.order_id ?? null };
   }
 
@@ -56,7 +66,9 @@ export class Cart extends DurableObject<object> {
   }
 
   items(): CartItem[] {
-    return this.ctx.storage.sql.exec<{ sku: string; qty: number }>("SELECT sku, qty FROM lines ORDER BY added_at, sku").toArray();
+    return this.ctx.storage.sql
+      .exec<{ sku: string; qty: number }>("SELECT sku, qty FROM lines ORDER BY added_at, sku")
+      .toArray();
   }
 
   /** Adds units (capped at MAX_LINE_QTY); false when the cart already has MAX_CART_LINES other lines. */
@@ -75,7 +87,10 @@ export class Cart extends DurableObject<object> {
 
   /** Sets a line's quantity; false when the SKU is not in the cart. */
   set(sku: string, qty: number): boolean {
-    return this.ctx.storage.sql.exec("UPDATE lines SET qty = ? WHERE sku = ?", Math.min(qty, MAX_LINE_QTY), sku).rowsWritten > 0;
+    return (
+      this.ctx.storage.sql.exec("UPDATE lines SET qty = ? WHERE sku = ?", Math.min(qty, MAX_LINE_QTY), sku)
+        .rowsWritten > 0
+    );
   }
 
   remove(sku: string): void {

@@ -33,7 +33,10 @@ export class Inventory extends DurableObject<InventoryEnv> {
   }
 
   /** Sets stock on hand; refused below what checkouts hold. */
-  setStock(sku: string, onHand: number): { ok: true; level: StockLevel } | { ok: false; reason: "below_held"; level: StockLevel } {
+  setStock(
+    sku: string,
+    onHand: number,
+  ): { ok: true; level: StockLevel } | { ok: false; reason: "below_held"; level: StockLevel } {
     this.expireDue();
     const level = this.read(sku);
     if (!Number.isInteger(onHand) || onHand < level.held) return { ok: false, reason: "below_held", level };
@@ -42,7 +45,10 @@ export class Inventory extends DurableObject<InventoryEnv> {
   }
 
   /** Adds or removes units (returns, damage); never below what is held. */
-  adjust(sku: string, delta: number): { ok: true; level: StockLevel } | { ok: false; reason: "below_held"; level: StockLevel } {
+  adjust(
+    sku: string,
+    delta: number,
+  ): { ok: true; level: StockLevel } | { ok: false; reason: "below_held"; level: StockLevel } {
     const level = this.level(sku);
     return this.setStock(sku, level.onHand + delta);
   }
@@ -57,11 +63,18 @@ export class Inventory extends DurableObject<InventoryEnv> {
         : { ok: false, reason: "hold_finished", state: existing.state, level };
     }
     const level = this.read(sku);
-    if (!Number.isInteger(qty) || qty <= 0 || qty > level.available) return { ok: false, reason: "insufficient_stock", level };
+    if (!Number.isInteger(qty) || qty <= 0 || qty > level.available)
+      return { ok: false, reason: "insufficient_stock", level };
     const now = Date.now();
     const expiresAt = now + ttlSeconds * 1000;
     this.ctx.storage.transactionSync(() => {
-      this.ctx.storage.sql.exec("INSERT INTO holds (hold_id, qty, state, expires_at, updated_at) VALUES (?, ?, 'held', ?, ?)", holdId, qty, expiresAt, now);
+      this.ctx.storage.sql.exec(
+        "INSERT INTO holds (hold_id, qty, state, expires_at, updated_at) VALUES (?, ?, 'held', ?, ?)",
+        holdId,
+        qty,
+        expiresAt,
+        now,
+      );
       this.write(sku, level.onHand, level.held + qty);
     });
     this.scheduleAlarm();
@@ -92,10 +105,16 @@ export class Inventory extends DurableObject<InventoryEnv> {
     const hold = this.hold(holdId);
     if (!hold) {
       const now = Date.now();
-      this.ctx.storage.sql.exec("INSERT INTO holds (hold_id, qty, state, expires_at, updated_at) VALUES (?, 0, 'released', ?, ?)", holdId, now, now);
+      this.ctx.storage.sql.exec(
+        "INSERT INTO holds (hold_id, qty, state, expires_at, updated_at) VALUES (?, 0, 'released', ?, ?)",
+        holdId,
+        now,
+        now,
+      );
       return { ok: true, state: "released", level: this.read(sku) };
     }
-    if (hold.state === "committed") return { ok: false, reason: "already_committed", state: "committed", level: this.read(sku) };
+    if (hold.state === "committed")
+      return { ok: false, reason: "already_committed", state: "committed", level: this.read(sku) };
     if (hold.state !== "held") return { ok: true, state: hold.state, level: this.read(sku) };
     const level = this.read(sku);
     this.ctx.storage.transactionSync(() => {
@@ -110,7 +129,8 @@ export class Inventory extends DurableObject<InventoryEnv> {
     this.expireDue();
     const hold = this.hold(holdId);
     if (hold?.state === "returned") return { ok: true, state: "returned", level: this.read(sku) };
-    if (hold?.state !== "committed") return { ok: false, reason: "not_committed", state: hold?.state, level: this.read(sku) };
+    if (hold?.state !== "committed")
+      return { ok: false, reason: "not_committed", state: hold?.state, level: this.read(sku) };
     const level = this.read(sku);
     this.ctx.storage.transactionSync(() => {
       this.finish(holdId, "returned");
@@ -121,36 +141,57 @@ export class Inventory extends DurableObject<InventoryEnv> {
 
   override async alarm(): Promise<void> {
     this.expireDue();
-    this.ctx.storage.sql.exec("DELETE FROM holds WHERE state != 'held' AND updated_at < ?", Date.now() - FINISHED_HOLD_RETENTION_MS);
+    this.ctx.storage.sql.exec(
+      "DELETE FROM holds WHERE state != 'held' AND updated_at < ?",
+      Date.now() - FINISHED_HOLD_RETENTION_MS,
+    );
     this.scheduleAlarm();
   }
 
   /** Expired holds return their units; runs before every operation and from the alarm. */
   private expireDue(): void {
     const now = Date.now();
-    const due = this.ctx.storage.sql.exec<{ qty: number }>("SELECT qty FROM holds WHERE state = 'held' AND expires_at <= ?", now).toArray();
+    const due = this.ctx.storage.sql
+      .exec<{ qty: number }>("SELECT qty FROM holds WHERE state = 'held' AND expires_at <= ?", now)
+      .toArray();
     if (due.length === 0) return;
-    const stock = this.ctx.storage.sql.exec<{ sku: string; on_hand: number; held: number }>("SELECT sku, on_hand, held FROM stock").toArray()[0];
+    const stock = this.ctx.storage.sql
+      .exec<{ sku: string; on_hand: number; held: number }>("SELECT sku, on_hand, held FROM stock")
+      .toArray()[0];
     if (!stock) return;
     const freed = due.reduce((sum, hold) => sum + hold.qty, 0);
     this.ctx.storage.transactionSync(() => {
-      this.ctx.storage.sql.exec("UPDATE holds SET state = 'expired', updated_at = ? WHERE state = 'held' AND expires_at <= ?", now, now);
+      this.ctx.storage.sql.exec(
+        "UPDATE holds SET state = 'expired', updated_at = ? WHERE state = 'held' AND expires_at <= ?",
+        now,
+        now,
+      );
       this.write(stock.sku, stock.on_hand, stock.held - freed);
     });
   }
 
   private hold(holdId: string) {
     return this.ctx.storage.sql
-      .exec<{ qty: number; state: HoldState; expires_at: number }>("SELECT qty, state, expires_at FROM holds WHERE hold_id = ?", holdId)
+      .exec<{ qty: number; state: HoldState; expires_at: number }>(
+        "SELECT qty, state, expires_at FROM holds WHERE hold_id = ?",
+        holdId,
+      )
       .toArray()[0];
   }
 
   private finish(holdId: string, state: HoldState): void {
-    this.ctx.storage.sql.exec("UPDATE holds SET state = ?, updated_at = ? WHERE hold_id = ?", state, Date.now(), holdId);
+    this.ctx.storage.sql.exec(
+      "UPDATE holds SET state = ?, updated_at = ? WHERE hold_id = ?",
+      state,
+      Date.now(),
+      holdId,
+    );
   }
 
   private read(sku: string): StockLevel {
-    const row = this.ctx.storage.sql.exec<{ on_hand: number; held: number }>("SELECT on_hand, held FROM stock").toArray()[0];
+    const row = this.ctx.storage.sql
+      .exec<{ on_hand: number; held: number }>("SELECT on_hand, held FROM stock")
+      .toArray()[0];
     const onHand = row?.on_hand ?? 0;
     const held = row?.held ?? 0;
     return { sku, onHand, held, available: onHand - held };
@@ -185,23 +226,24 @@ export class Inventory extends DurableObject<InventoryEnv> {
   private async pushSnapshot(): Promise<void> {
     await scheduler.wait(50);
     this.snapshotScheduled = false;
-    const row = this.ctx.storage.sql.exec<{ sku: string; on_hand: number; held: number; version: number }>("SELECT * FROM stock").toArray()[0];
+    const row = this.ctx.storage.sql
+      .exec<{ sku: string; on_hand: number; held: number; version: number }>("SELECT * FROM stock")
+      .toArray()[0];
     if (!row) return;
     const available = row.on_hand - row.held;
     try {
       await this.env.DB.batch([
-        this.env.DB.prepare("UPDATE variants SET available = ?, stock_version = ? WHERE sku = ? AND stock_version < ?").bind(
-          available,
-          row.version,
-          row.sku,
-          row.version,
-        ),
+        this.env.DB.prepare(
+          "UPDATE variants SET available = ?, stock_version = ? WHERE sku = ? AND stock_version < ?",
+        ).bind(available, row.version, row.sku, row.version),
         this.env.DB.prepare(
           "UPDATE products SET in_stock = EXISTS (SELECT 1 FROM variants v WHERE v.product_id = products.id AND v.available > 0) WHERE id = (SELECT product_id FROM variants WHERE sku = ?)",
         ).bind(row.sku),
       ]);
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "inventory snapshot failed", sku: row.sku, error: String(error) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "inventory snapshot failed", sku: row.sku, error: String(error) }),
+      );
     }
   }
 }

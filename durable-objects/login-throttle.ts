@@ -18,7 +18,9 @@ export interface RuleState {
   resetSeconds: number;
 }
 
-export type LoginVerdict = { allowed: true; attemptId: string; rules: RuleState[] } | { allowed: false; refusedBy: RuleState };
+export type LoginVerdict =
+  | { allowed: true; attemptId: string; rules: RuleState[] }
+  | { allowed: false; refusedBy: RuleState };
 
 interface Failure {
   id: string;
@@ -51,7 +53,8 @@ export class LoginThrottle extends DurableObject {
     if (limits.perAddress) {
       const { freeFailures, baseSeconds, maxSeconds } = limits.perAddress;
       const wait = backoffMs(own, freeFailures, baseSeconds, maxSeconds, now);
-      if (wait > 0) return { allowed: false, refusedBy: rule("perAddress", freeFailures, PER_ADDRESS_MEMORY_MS, 0, wait) };
+      if (wait > 0)
+        return { allowed: false, refusedBy: rule("perAddress", freeFailures, PER_ADDRESS_MEMORY_MS, 0, wait) };
       const forgotten = own[0] ? own[0].until - now : PER_ADDRESS_MEMORY_MS;
       rules.push(rule("perAddress", freeFailures, PER_ADDRESS_MEMORY_MS, freeFailures - own.length - 1, forgotten));
     }
@@ -63,8 +66,11 @@ export class LoginThrottle extends DurableObject {
     rules.push(rule("window", limits.failures, windowMs, limits.failures - window.length - 1, freesUp));
 
     const attemptId = crypto.randomUUID();
-    const writes: Record<string, Failure[]> = { [WINDOW]: [...window, { id: attemptId, at: now, until: now + windowMs }] };
-    if (limits.perAddress) writes[perAddressKey(address)] = [...own, { id: attemptId, at: now, until: now + PER_ADDRESS_MEMORY_MS }];
+    const writes: Record<string, Failure[]> = {
+      [WINDOW]: [...window, { id: attemptId, at: now, until: now + windowMs }],
+    };
+    if (limits.perAddress)
+      writes[perAddressKey(address)] = [...own, { id: attemptId, at: now, until: now + PER_ADDRESS_MEMORY_MS }];
     await this.ctx.storage.put(writes);
     await this.armCleanup(now + windowMs);
     return { allowed: true, attemptId, rules };
@@ -78,9 +84,16 @@ export class LoginThrottle extends DurableObject {
     const now = Date.now();
     const key = perAddressKey(address);
     const [window, own] = await Promise.all([this.failures(WINDOW, now), this.failures(key, now)]);
-    await this.ctx.storage.put(WINDOW, window.filter((f) => f.id !== attemptId));
+    await this.ctx.storage.put(
+      WINDOW,
+      window.filter((f) => f.id !== attemptId),
+    );
     if (!ownerSignedIn) {
-      if (own.length) await this.ctx.storage.put(key, own.filter((f) => f.id !== attemptId));
+      if (own.length)
+        await this.ctx.storage.put(
+          key,
+          own.filter((f) => f.id !== attemptId),
+        );
       return;
     }
     await this.ctx.storage.delete(key);
@@ -97,7 +110,8 @@ export class LoginThrottle extends DurableObject {
     const now = Date.now();
     let next = Infinity;
     for (const [key, value] of await this.ctx.storage.list()) {
-      const untils = key === KNOWN ? Object.values(value as Record<string, number>) : (value as Failure[]).map((f) => f.until);
+      const untils =
+        key === KNOWN ? Object.values(value as Record<string, number>) : (value as Failure[]).map((f) => f.until);
       const live = untils.filter((until) => until > now);
       if (live.length === 0) await this.ctx.storage.delete(key);
       next = Math.min(next, ...live);

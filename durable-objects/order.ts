@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HoldState } from "#lib/contracts/inventory.ts";
 import type { OrderLine, Order as OrderView, ShippingAddress, SubOrder } from "#lib/contracts/api/orders.ts";
+import type { EventEnvelope } from "#lib/contracts/events/envelope.ts";
 import { OrderUpdated } from "#lib/contracts/events/orders.ts";
 import { newId } from "#lib/contracts/ids.ts";
+import type { HoldState } from "#lib/contracts/inventory.ts";
 import { type CatalogRpc, rpc } from "#lib/contracts/rpc.ts";
-import type { EventEnvelope } from "#lib/contracts/events/envelope.ts";
-import { type OutboxEnv, buildEvent, sendToInboxes } from "#lib/outbox/outbox.ts";
+import { buildEvent, type OutboxEnv, sendToInboxes } from "#lib/outbox/outbox.ts";
 
 export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
 
@@ -71,10 +71,24 @@ export class Order extends DurableObject<OrderEnv> {
   place(input: PlaceInput): Promise<PlaceResult> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const existing = await this.load();
-      if (existing) return existing.rejected ? { ok: false, reason: "out_of_stock", skus: [] } : { ok: true, order: existing.order };
-      const holds = input.lines.map((line) => ({ sku: line.sku, holdId: `${input.orderId}:${line.sku}`, qty: line.qty, state: "held" as LineHoldState }));
+      if (existing)
+        return existing.rejected
+          ? { ok: false, reason: "out_of_stock", skus: [] }
+          : { ok: true, order: existing.order };
+      const holds = input.lines.map((line) => ({
+        sku: line.sku,
+        holdId: `${input.orderId}:${line.sku}`,
+        qty: line.qty,
+        state: "held" as LineHoldState,
+      }));
       const ttl = input.paymentWindowSeconds + HOLD_GRACE_SECONDS;
-      const results = await Promise.all(holds.map((h) => this.catalog().reserve(h.sku, h.holdId, h.qty, ttl).catch(() => null)));
+      const results = await Promise.all(
+        holds.map((h) =>
+          this.catalog()
+            .reserve(h.sku, h.holdId, h.qty, ttl)
+            .catch(() => null),
+        ),
+      );
       const now = new Date();
       const order: OrderView = {
         id: input.orderId,
@@ -93,8 +107,27 @@ export class Order extends DurableObject<OrderEnv> {
       const failed = holds.filter((_, i) => !results[i]?.ok).map((h) => h.sku);
       if (failed.length > 0) {
         // Compensate: give back every hold, including ones whose answer was lost on the way.
-        await Promise.all(holds.map((h) => this.catalog().release(h.sku, h.holdId).catch(() => null)));
-        await this.save({ userId: input.userId, version: 1, rejected: true, order: { ...order, status: "cancelled" }, holds: [], paymentId: null, refundIds: [], deadline: null, traceId: input.traceId }, false);
+        await Promise.all(
+          holds.map((h) =>
+            this.catalog()
+              .release(h.sku, h.holdId)
+              .catch(() => null),
+          ),
+        );
+        await this.save(
+          {
+            userId: input.userId,
+            version: 1,
+            rejected: true,
+            order: { ...order, status: "cancelled" },
+            holds: [],
+            paymentId: null,
+            refundIds: [],
+            deadline: null,
+            traceId: input.traceId,
+          },
+          false,
+        );
         return { ok: false, reason: "out_of_stock", skus: failed };
       }
       const state: State = {
@@ -169,7 +202,8 @@ export class Order extends DurableObject<OrderEnv> {
         this.setStatus(state, "cancelled", "cancelled by the shopper");
         return "changed";
       }
-      if (order.status !== "paid" || order.subOrders.some((s) => s.status === "shipped" || s.status === "delivered")) return "refused";
+      if (order.status !== "paid" || order.subOrders.some((s) => s.status === "shipped" || s.status === "delivered"))
+        return "refused";
       await this.returnCommitted(state);
       for (const sub of order.subOrders) sub.status = "cancelled";
       this.setStatus(state, "cancelled", "cancelled by the shopper");
@@ -195,7 +229,8 @@ export class Order extends DurableObject<OrderEnv> {
       const sub = state.order.subOrders.find((s) => s.id === subOrderId && s.vendorId === vendorId);
       if (sub?.status !== "accepted") return "refused";
       Object.assign(sub, { status: "shipped", carrier, trackingNumber });
-      if (state.order.subOrders.every((s) => s.status === "shipped" || s.status === "delivered")) this.setStatus(state, "fulfilled", null);
+      if (state.order.subOrders.every((s) => s.status === "shipped" || s.status === "delivered"))
+        this.setStatus(state, "fulfilled", null);
       else this.note(state, `sub-order ${sub.id} shipped`);
       return "changed";
     });
@@ -218,7 +253,10 @@ export class Order extends DurableObject<OrderEnv> {
         if (sub.refunded >= sub.total) sub.status = "refunded";
       }
       const refunded = sub ? order.subOrders.reduce((sum, s) => sum + s.refunded, 0) : amount;
-      const whole = order.subOrders.length > 0 ? order.subOrders.every((s) => s.status === "refunded") : refunded >= (order.refund?.amount ?? Infinity);
+      const whole =
+        order.subOrders.length > 0
+          ? order.subOrders.every((s) => s.status === "refunded")
+          : refunded >= (order.refund?.amount ?? Infinity);
       if (order.refund && refunded >= order.refund.amount) order.refund.status = "done";
       if (whole) this.setStatus(state, "refunded", null);
       else this.note(state, `refunded ${amount}`);
@@ -263,7 +301,9 @@ export class Order extends DurableObject<OrderEnv> {
   }
 
   private async releaseHolds(state: State): Promise<void> {
-    await Promise.all(state.holds.filter((h) => h.state === "held").map((h) => this.catalog().release(h.sku, h.holdId)));
+    await Promise.all(
+      state.holds.filter((h) => h.state === "held").map((h) => this.catalog().release(h.sku, h.holdId)),
+    );
     for (const h of state.holds) if (h.state === "held") h.state = "released";
     state.deadline = null;
   }
@@ -296,11 +336,18 @@ export class Order extends DurableObject<OrderEnv> {
   private async save(state: State, publish: boolean): Promise<void> {
     const entries: Record<string, unknown> = { state };
     if (publish) {
-      const event = buildEvent(OrderUpdated, { version: state.version, userId: state.userId, order: state.order }, { source: "orders", traceId: state.traceId });
+      const event = buildEvent(
+        OrderUpdated,
+        { version: state.version, userId: state.userId, order: state.order },
+        { source: "orders", traceId: state.traceId },
+      );
       entries[`outbox:${String(state.version).padStart(8, "0")}`] = event;
     }
     // The retry alarm is armed in the same atomic write as the event, so a crash before the flush still publishes it.
-    await Promise.all([this.ctx.storage.put(entries), publish ? this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS) : undefined]);
+    await Promise.all([
+      this.ctx.storage.put(entries),
+      publish ? this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS) : undefined,
+    ]);
     if (publish) this.ctx.waitUntil(this.flush().then(() => this.scheduleAlarm()));
     else await this.scheduleAlarm();
   }
@@ -312,7 +359,9 @@ export class Order extends DurableObject<OrderEnv> {
         await sendToInboxes(this.env, event);
         await this.ctx.storage.delete(key);
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }));
+        console.error(
+          JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }),
+        );
         return;
       }
     }
@@ -321,7 +370,10 @@ export class Order extends DurableObject<OrderEnv> {
   private async scheduleAlarm(): Promise<void> {
     const state = await this.load();
     const pending = (await this.ctx.storage.list({ prefix: "outbox:", limit: 1 })).size > 0;
-    const times = [state?.order.status === "awaiting_payment" ? state.deadline : null, pending ? Date.now() + OUTBOX_RETRY_MS : null];
+    const times = [
+      state?.order.status === "awaiting_payment" ? state.deadline : null,
+      pending ? Date.now() + OUTBOX_RETRY_MS : null,
+    ];
     const next = times.filter((t): t is number => t !== null).sort((a, b) => a - b)[0];
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
   }

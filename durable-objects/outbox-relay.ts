@@ -25,4 +25,3 @@ export class OutboxRelay extends DurableObject<RelayEnv> {
     if (left > 0) await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
   }
 }
-

@@ -7,7 +7,11 @@ export class ApiClient {
     this.baseUrl = baseUrl;
   }
 
-  async call<T>(method: string, path: string, opts: { token?: string; json?: unknown; body?: Uint8Array<ArrayBuffer>; contentType?: string } = {}): Promise<{ status: number; data: T }> {
+  async call<T>(
+    method: string,
+    path: string,
+    opts: { token?: string; json?: unknown; body?: Uint8Array<ArrayBuffer>; contentType?: string } = {},
+  ): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | Uint8Array<ArrayBuffer> | undefined;
@@ -24,14 +28,22 @@ export class ApiClient {
   }
 
   /** Like call, but any status other than `expected` is an error. */
-  async expect<T>(expected: number | number[], method: string, path: string, opts: Parameters<ApiClient["call"]>[2] = {}): Promise<T> {
+  async expect<T>(
+    expected: number | number[],
+    method: string,
+    path: string,
+    opts: Parameters<ApiClient["call"]>[2] = {},
+  ): Promise<T> {
     const { status, data } = await this.call<T>(method, path, opts);
-    if (![expected].flat().includes(status)) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(data)}`);
+    if (![expected].flat().includes(status))
+      throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(data)}`);
     return data;
   }
 
   async login(email: string, password: string): Promise<string> {
-    const tokens = await this.expect<{ accessToken: string }>(200, "POST", "/api/v1/auth/login", { json: { email, password } });
+    const tokens = await this.expect<{ accessToken: string }>(200, "POST", "/api/v1/auth/login", {
+      json: { email, password },
+    });
     return tokens.accessToken;
   }
 

@@ -2,8 +2,8 @@
 // each beside a bare Worker or bare Durable Object measured the same way in the same run (see BENCHMARKS.md).
 import { availableParallelism, cpus } from "node:os";
 import { Miniflare } from "miniflare";
-import { BROWSE_CATEGORY, COMMON_WORD, RARE_WORD, migrateCatalog, seedCatalog } from "./bench/catalog-data.ts";
-import { HOSTS, benchOptions } from "./bench/workers.ts";
+import { BROWSE_CATEGORY, COMMON_WORD, migrateCatalog, RARE_WORD, seedCatalog } from "./bench/catalog-data.ts";
+import { benchOptions, HOSTS } from "./bench/workers.ts";
 
 const PRODUCTS = envInt("BENCH_PRODUCTS", 100_000);
 const REQUESTS = envInt("BENCH_REQUESTS", 300);
@@ -30,8 +30,16 @@ try {
   console.log(`seeded ${fmtInt(PRODUCTS)} products in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
 
   const hits = await Promise.all([
-    ...[COMMON_WORD, RARE_WORD].map((word) => db.prepare("SELECT COUNT(*) AS n FROM product_search WHERE product_search MATCH ?").bind(`"${word}"*`).first<number>("n")),
-    db.prepare("SELECT COUNT(*) AS n FROM products WHERE category_path LIKE ?").bind(`/${BROWSE_CATEGORY}/%`).first<number>("n"),
+    ...[COMMON_WORD, RARE_WORD].map((word) =>
+      db
+        .prepare("SELECT COUNT(*) AS n FROM product_search WHERE product_search MATCH ?")
+        .bind(`"${word}"*`)
+        .first<number>("n"),
+    ),
+    db
+      .prepare("SELECT COUNT(*) AS n FROM products WHERE category_path LIKE ?")
+      .bind(`/${BROWSE_CATEGORY}/%`)
+      .first<number>("n"),
   ]);
 
   const search = [];
@@ -52,17 +60,35 @@ try {
   }
 
   const width = Math.max(...search.map((row) => row.label.length)) + 4;
-  console.log(`\nsearch (${fmtInt(PRODUCTS)} products; n sequential requests per shape, each followed or preceded by one to the bare Worker)`);
-  console.log(`  ${"".padEnd(width)}${["n", "p50", "p99", "bare p50", "bare p99", "ratio p50", "ratio p99"].map((h) => h.padStart(10)).join("")}`);
+  console.log(
+    `\nsearch (${fmtInt(PRODUCTS)} products; n sequential requests per shape, each followed or preceded by one to the bare Worker)`,
+  );
+  console.log(
+    `  ${"".padEnd(width)}${["n", "p50", "p99", "bare p50", "bare p99", "ratio p50", "ratio p99"].map((h) => h.padStart(10)).join("")}`,
+  );
   for (const { label, worker, bare } of search) {
-    const cells = [String(worker.n), fmtMs(worker.p50), fmtMs(worker.p99), fmtMs(bare.p50), fmtMs(bare.p99), ratio(worker.p50, bare.p50), ratio(worker.p99, bare.p99)];
+    const cells = [
+      String(worker.n),
+      fmtMs(worker.p50),
+      fmtMs(worker.p99),
+      fmtMs(bare.p50),
+      fmtMs(bare.p99),
+      ratio(worker.p50, bare.p50),
+      ratio(worker.p99, bare.p99),
+    ];
     console.log(`  ${label.padEnd(width)}${cells.map((cell) => cell.padStart(10)).join("")}`);
   }
   const inventory = median(rates.inventory);
   const bare = median(rates.bare);
-  console.log(`\nhot SKU reservations (${fmtInt(RESERVATIONS)} calls, ${CONCURRENCY} concurrent, one stub, median of ${ROUNDS} rounds, timed inside workerd)`);
-  console.log(`  Inventory.reserve ${fmtInt(inventory)} ops/s   bare DO call ${fmtInt(bare)} ops/s   ratio (bare / reserve) ${ratio(bare, inventory)}`);
-  console.log(`  rounds: reserve ${rates.inventory.map(fmtInt).join(", ")}; bare ${rates.bare.map(fmtInt).join(", ")} ops/s`);
+  console.log(
+    `\nhot SKU reservations (${fmtInt(RESERVATIONS)} calls, ${CONCURRENCY} concurrent, one stub, median of ${ROUNDS} rounds, timed inside workerd)`,
+  );
+  console.log(
+    `  Inventory.reserve ${fmtInt(inventory)} ops/s   bare DO call ${fmtInt(bare)} ops/s   ratio (bare / reserve) ${ratio(bare, inventory)}`,
+  );
+  console.log(
+    `  rounds: reserve ${rates.inventory.map(fmtInt).join(", ")}; bare ${rates.bare.map(fmtInt).join(", ")} ops/s`,
+  );
 } finally {
   await mf.dispose();
 }
@@ -90,7 +116,9 @@ async function alternate(url: string, bareUrl: string) {
 
 /** Calls per second of `n` Durable Object calls on one stub, `CONCURRENCY` at a time, timed by the driver inside workerd. */
 async function callRate(target: "inventory" | "bare", round: string, n: number, sku: string): Promise<number> {
-  const response = await mf.dispatchFetch(`${HOSTS.driver}/run?target=${target}&n=${n}&c=${CONCURRENCY}&round=${round}&sku=${sku}`);
+  const response = await mf.dispatchFetch(
+    `${HOSTS.driver}/run?target=${target}&n=${n}&c=${CONCURRENCY}&round=${round}&sku=${sku}`,
+  );
   if (!response.ok) throw new Error(`driver answered ${response.status}: ${await response.text()}`);
   const { ms, failed } = (await response.json()) as { ms: number; failed: number };
   if (failed > 0) throw new Error(`${failed} of ${n} ${target} calls failed`);

@@ -10,7 +10,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * plugin runs only the Worker under test from source) or a Worker of the benchmark.
  * Each user bundles into its own folder, so one never rewrites a bundle another is loading.
  */
-export async function bundledWorker(name: string, bindings: Record<string, string> = {}, folder: "test" | "bench" = "test") {
+export async function bundledWorker(
+  name: string,
+  bindings: Record<string, string> = {},
+  folder: "test" | "bench" = "test",
+) {
   const outdir = `${root}.build/${folder}/${name}`;
   await build({
     entryPoints: [`${root}workers/${name}/src/index.ts`],

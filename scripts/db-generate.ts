@@ -6,5 +6,13 @@ import { ROOT, workers } from "./workers.ts";
 for (const worker of workers()) {
   const schema = `workers/${worker.name}/src/db/schema.ts`;
   if (!existsSync(`${ROOT}${schema}`)) continue;
-  await run("drizzle-kit", ["generate", "--dialect", "sqlite", "--schema", schema, "--out", `migrations/${worker.name}`]);
+  await run("drizzle-kit", [
+    "generate",
+    "--dialect",
+    "sqlite",
+    "--schema",
+    schema,
+    "--out",
+    `migrations/${worker.name}`,
+  ]);
 }

@@ -9,5 +9,7 @@ const stateDir = values["persist-to"] ?? STATE_DIR;
 
 for (const worker of workers().filter((w) => w.hasDatabase)) {
   console.log(`migrating ${worker.name}`);
-  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", worker.config, "--persist-to", stateDir], { quiet: true });
+  await run("wrangler", ["d1", "migrations", "apply", "DB", "--local", "-c", worker.config, "--persist-to", stateDir], {
+    quiet: true,
+  });
 }

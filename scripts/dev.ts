@@ -2,8 +2,8 @@
 // `wrangler dev` (so service bindings, queues and Durable Objects connect),
 // seeds the marketplace and prints where everything is.
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
 import { run } from "./run.ts";
 import { ROOT, STATE_DIR, workers } from "./workers.ts";
 
@@ -18,7 +18,10 @@ if (!existsSync(authVars)) writeFileSync(authVars, `KEY_ENCRYPTION_SECRET=${rand
 // payments talks to the local Stripe-compatible server; put real test-mode keys here (and drop STRIPE_API_BASE) to use Stripe.
 const paymentsVars = `${ROOT}workers/payments/.dev.vars`;
 if (!existsSync(paymentsVars)) {
-  writeFileSync(paymentsVars, `STRIPE_SECRET_KEY=sk_test_local\nSTRIPE_WEBHOOK_SECRET=whsec_local\nSTRIPE_API_BASE=http://127.0.0.1:${stripePort}\n`);
+  writeFileSync(
+    paymentsVars,
+    `STRIPE_SECRET_KEY=sk_test_local\nSTRIPE_WEBHOOK_SECRET=whsec_local\nSTRIPE_API_BASE=http://127.0.0.1:${stripePort}\n`,
+  );
 }
 
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
@@ -26,14 +29,33 @@ await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 const stripeFake = spawn("node", [`${ROOT}scripts/stripe-fake/main.ts`], {
   cwd: ROOT,
   stdio: "inherit",
-  env: { ...process.env, STRIPE_FAKE_PORT: stripePort, STRIPE_WEBHOOK_URL: `${gateway}/webhooks/stripe`, STRIPE_WEBHOOK_SECRET: "whsec_local" },
+  env: {
+    ...process.env,
+    STRIPE_FAKE_PORT: stripePort,
+    STRIPE_WEBHOOK_URL: `${gateway}/webhooks/stripe`,
+    STRIPE_WEBHOOK_SECRET: "whsec_local",
+  },
 });
 
 const configs = workers().flatMap((w) => ["-c", w.config]);
-const dev = spawn("wrangler", ["dev", ...configs, "--port", port, "--ip", "127.0.0.1", "--persist-to", STATE_DIR, "--show-interactive-dev-session=false"], {
-  cwd: ROOT,
-  stdio: "inherit",
-});
+const dev = spawn(
+  "wrangler",
+  [
+    "dev",
+    ...configs,
+    "--port",
+    port,
+    "--ip",
+    "127.0.0.1",
+    "--persist-to",
+    STATE_DIR,
+    "--show-interactive-dev-session=false",
+  ],
+  {
+    cwd: ROOT,
+    stdio: "inherit",
+  },
+);
 dev.on("exit", (code) => {
   stripeFake.kill();
   process.exit(code ?? 0);
@@ -54,7 +76,9 @@ console.log(`
     OpenAPI   ${gateway}/api/openapi.json
     health    ${gateway}/healthz
     Stripe    http://127.0.0.1:${stripePort}   (local Stripe-compatible server; webhooks go to ${gateway}/webhooks/stripe)
-  Workers: ${workers().map((w) => w.name).join(", ")}. Press Ctrl+C to stop.
+  Workers: ${workers()
+    .map((w) => w.name)
+    .join(", ")}. Press Ctrl+C to stop.
 `);
 
 async function waitForHealth(): Promise<void> {

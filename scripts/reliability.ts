@@ -10,13 +10,23 @@ const journal = `${ROOT}reports/reliability-journal.log`;
 rmSync(report, { force: true });
 
 const started = Date.now();
-const args = ["run", "-c", "test/reliability/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`];
+const args = [
+  "run",
+  "-c",
+  "test/reliability/vitest.config.ts",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+];
 const code = await new Promise<number>((resolve) => {
   const child = spawn(`${ROOT}node_modules/.bin/vitest`, [...args, ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: "inherit",
     // node:sqlite reads the local state; its "experimental" warning is noise here.
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --disable-warning=ExperimentalWarning`.trim() },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --disable-warning=ExperimentalWarning`.trim(),
+    },
   });
   child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
 });
@@ -24,7 +34,12 @@ const code = await new Promise<number>((resolve) => {
 interface Report {
   numPassedTests: number;
   numFailedTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; duration?: number }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; duration?: number }[];
+  }[];
 }
 
 console.log("\nWhat the reliability suite tried:");
@@ -45,14 +60,22 @@ if (!existsSync(report)) {
   process.exit(code || 1);
 }
 const result = JSON.parse(readFileSync(report, "utf8")) as Report;
-const failed = result.testResults.flatMap((file) => file.assertionResults.filter((t) => t.status === "failed").map((t) => t.fullName));
+const failed = result.testResults.flatMap((file) =>
+  file.assertionResults.filter((t) => t.status === "failed").map((t) => t.fullName),
+);
 // A file that failed before any test ran (a broken import, a failing beforeAll) counts as one failure.
-const brokenFiles = result.testResults.filter((file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"));
-failed.push(...brokenFiles.map((file) => `${file.name.replace(ROOT, "")}: ${file.message?.split("\n")[0] ?? "failed"}`));
+const brokenFiles = result.testResults.filter(
+  (file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"),
+);
+failed.push(
+  ...brokenFiles.map((file) => `${file.name.replace(ROOT, "")}: ${file.message?.split("\n")[0] ?? "failed"}`),
+);
 if (failed.length) {
   console.log("\nFailed:");
   for (const name of failed) console.log(`  ✗ ${name}`);
 }
-console.log(`\nreports/reliability.json written; the wrangler dev output is in reports/reliability-wrangler.log; ${Math.round((Date.now() - started) / 1000)} s in all`);
+console.log(
+  `\nreports/reliability.json written; the wrangler dev output is in reports/reliability-wrangler.log; ${Math.round((Date.now() - started) / 1000)} s in all`,
+);
 console.log(`${result.numPassedTests} passed, ${failed.length} failed`);
 process.exit(code || (failed.length > 0 ? 1 : 0));

@@ -6,6 +6,8 @@ export function run(command: string, args: string[], opts: { quiet?: boolean } =
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, stdio: opts.quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }

@@ -1,7 +1,7 @@
 // Seeds the running local marketplace (`npm run seed`; `npm run dev` calls it).
 // Safe to run again: the admin is made once, the demo stores only into an empty catalog.
 import { ApiClient } from "./api-client.ts";
-import { DEMO_CATEGORIES, DEMO_VENDORS, DEMO_VENDOR_PASSWORD } from "./demo-data.ts";
+import { DEMO_CATEGORIES, DEMO_VENDOR_PASSWORD, DEMO_VENDORS } from "./demo-data.ts";
 import { solidPng } from "./png.ts";
 import { run } from "./run.ts";
 import { ROOT, STATE_DIR } from "./workers.ts";
@@ -11,16 +11,37 @@ const api = new ApiClient(process.env.GATEWAY_URL ?? `http://localhost:${process
 const adminEmail = (process.env.SEED_ADMIN_EMAIL ?? "admin@marketplace.local").toLowerCase();
 const adminPassword = process.env.SEED_ADMIN_PASSWORD ?? "local-admin-password";
 
-await api.expect([201, 409], "POST", "/api/v1/auth/register", { json: { email: adminEmail, password: adminPassword, name: "Marketplace Admin" } });
+await api.expect([201, 409], "POST", "/api/v1/auth/register", {
+  json: { email: adminEmail, password: adminPassword, name: "Marketplace Admin" },
+});
 // The public API never grants admin; the seed writes the role straight into auth's local database.
 const promote = `UPDATE users SET roles = '["customer","admin"]' WHERE email = '${adminEmail.replace(/'/g, "''")}'`;
-await run("wrangler", ["d1", "execute", "DB", "--local", "-c", `${ROOT}workers/auth/wrangler.toml`, "--persist-to", STATE_DIR, "--command", promote], {
-  quiet: true,
-});
+await run(
+  "wrangler",
+  [
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "-c",
+    `${ROOT}workers/auth/wrangler.toml`,
+    "--persist-to",
+    STATE_DIR,
+    "--command",
+    promote,
+  ],
+  {
+    quiet: true,
+  },
+);
 const admin = await api.login(adminEmail, adminPassword);
 console.log(`admin: ${adminEmail} / ${adminPassword}`);
 
-const { items: existing } = await api.expect<{ items: { slug: string; id: string }[] }>(200, "GET", "/api/v1/categories");
+const { items: existing } = await api.expect<{ items: { slug: string; id: string }[] }>(
+  200,
+  "GET",
+  "/api/v1/categories",
+);
 if (existing.length > 0) {
   console.log("demo stores: already seeded");
 } else {
@@ -47,24 +68,32 @@ async function seedDemoStores(): Promise<void> {
     await api.expect(200, "POST", `/api/v1/admin/vendors/${store.id}/approve`, { token: admin, json: {} });
     const staff = await api.login(email, DEMO_VENDOR_PASSWORD);
     for (const product of vendor.products) {
-      const created = await api.expect<{ id: string; variants: { sku: string }[] }>(201, "POST", "/api/v1/vendor/products", {
-        token: staff,
-        json: {
-          title: product.title,
-          description: product.description,
-          tags: product.tags,
-          categoryId: categoryIds.get(product.category),
-          currency: "EUR",
-          variants: product.variants,
+      const created = await api.expect<{ id: string; variants: { sku: string }[] }>(
+        201,
+        "POST",
+        "/api/v1/vendor/products",
+        {
+          token: staff,
+          json: {
+            title: product.title,
+            description: product.description,
+            tags: product.tags,
+            categoryId: categoryIds.get(product.category),
+            currency: "EUR",
+            variants: product.variants,
+          },
         },
-      });
+      );
       await api.expect(201, "POST", `/api/v1/vendor/products/${created.id}/images`, {
         token: staff,
         body: solidPng(240, 240, product.colour),
         contentType: "image/png",
       });
       for (const { sku } of created.variants) {
-        await api.expect(200, "PUT", `/api/v1/vendor/inventory/${sku}`, { token: staff, json: { onHand: product.stock } });
+        await api.expect(200, "PUT", `/api/v1/vendor/inventory/${sku}`, {
+          token: staff,
+          json: { onHand: product.stock },
+        });
       }
       await api.expect(200, "POST", `/api/v1/vendor/products/${created.id}/publish`, { token: staff });
     }

@@ -3,18 +3,18 @@ import type { Access } from "#lib/contracts/access.ts";
 import { PUBLIC_API } from "#lib/contracts/api/index.ts";
 import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
 import {
-  type Session,
-  TINY_PNG,
   adminSession,
   api,
   createCategory,
-  DELIVERY,
   createProduct,
+  DELIVERY,
   eventually,
   freshIp,
-  publishPaymentEvent,
   profileOf,
+  publishPaymentEvent,
+  type Session,
   signUp,
+  TINY_PNG,
   vendorSession,
 } from "./helpers.ts";
 import { deliver, eventsFor } from "./stripe.ts";
@@ -24,11 +24,32 @@ const ACTORS: ActorName[] = ["anonymous", "customerA", "customerB", "vendorA", "
 
 /** What each access level lets each kind of caller do, written out rather than derived from the gateway's code. */
 const EXPECTED: Record<Access, Record<ActorName, "allow" | 401 | 403>> = {
-  anonymous: { anonymous: "allow", customerA: "allow", customerB: "allow", vendorA: "allow", vendorB: "allow", admin: "allow" },
-  customer: { anonymous: 401, customerA: "allow", customerB: "allow", vendorA: "allow", vendorB: "allow", admin: "allow" },
+  anonymous: {
+    anonymous: "allow",
+    customerA: "allow",
+    customerB: "allow",
+    vendorA: "allow",
+    vendorB: "allow",
+    admin: "allow",
+  },
+  customer: {
+    anonymous: 401,
+    customerA: "allow",
+    customerB: "allow",
+    vendorA: "allow",
+    vendorB: "allow",
+    admin: "allow",
+  },
   vendor: { anonymous: 401, customerA: 403, customerB: 403, vendorA: "allow", vendorB: "allow", admin: 403 },
   admin: { anonymous: 401, customerA: 403, customerB: 403, vendorA: 403, vendorB: 403, admin: "allow" },
-  vendor_or_admin: { anonymous: 401, customerA: 403, customerB: 403, vendorA: "allow", vendorB: "allow", admin: "allow" },
+  vendor_or_admin: {
+    anonymous: 401,
+    customerA: 403,
+    customerB: 403,
+    vendorA: "allow",
+    vendorB: "allow",
+    admin: "allow",
+  },
 };
 
 /**
@@ -42,8 +63,15 @@ const productOf = async (owner: Session) => ({ id: (await createProduct(owner, {
 async function orderOf(customer: Session) {
   const product = await createProduct(sessions.vendorA, { categoryId }, { stock: 5, publish: true });
   const sku = product.variants[0]!.sku;
-  await eventually(() => api("POST", "/api/v1/cart/items", { token: customer.accessToken, body: { sku, qty: 1 } }), (r) => r.status === 200);
-  const res = await api("POST", "/api/v1/checkout", { token: customer.accessToken, body: { shippingAddress: DELIVERY }, headers: { "idempotency-key": crypto.randomUUID() } });
+  await eventually(
+    () => api("POST", "/api/v1/cart/items", { token: customer.accessToken, body: { sku, qty: 1 } }),
+    (r) => r.status === 200,
+  );
+  const res = await api("POST", "/api/v1/checkout", {
+    token: customer.accessToken,
+    body: { shippingAddress: DELIVERY },
+    headers: { "idempotency-key": crypto.randomUUID() },
+  });
   return (await res.json<{ order: { id: string; total: number } }>()).order;
 }
 
@@ -52,21 +80,33 @@ async function paidOrderWithShares() {
   const product = await createProduct(sessions.vendorA, { categoryId }, { stock: 5, publish: true });
   const sku = product.variants[0]!.sku;
   const token = sessions.customerA.accessToken;
-  await eventually(() => api("POST", "/api/v1/cart/items", { token, body: { sku, qty: 1 } }), (r) => r.status === 200);
+  await eventually(
+    () => api("POST", "/api/v1/cart/items", { token, body: { sku, qty: 1 } }),
+    (r) => r.status === 200,
+  );
   const res = await api("POST", "/api/v1/checkout", {
     token,
     body: { shippingAddress: DELIVERY, paymentMethod: "pm_card_visa" },
     headers: { "idempotency-key": crypto.randomUUID() },
   });
   const { order } = await res.json<{ order: { id: string } }>();
-  const [event] = await eventually(() => eventsFor(order.id, "payment_intent.succeeded"), (events) => events.length > 0);
+  const [event] = await eventually(
+    () => eventsFor(order.id, "payment_intent.succeeded"),
+    (events) => events.length > 0,
+  );
   await deliver(event!);
   const paid = await eventually(
-    () => api("GET", `/api/v1/orders/${order.id}`, { token }).then((r) => r.json<{ id: string; status: string; subOrders: { id: string; vendorId: string }[] }>()),
+    () =>
+      api("GET", `/api/v1/orders/${order.id}`, { token }).then((r) =>
+        r.json<{ id: string; status: string; subOrders: { id: string; vendorId: string }[] }>(),
+      ),
     (o) => o.status === "paid",
   );
   await eventually(
-    () => api("GET", "/api/v1/vendor/payouts", { token: sessions.vendorA.accessToken }).then((r) => r.json<{ items: { subOrderId: string }[] }>()),
+    () =>
+      api("GET", "/api/v1/vendor/payouts", { token: sessions.vendorA.accessToken }).then((r) =>
+        r.json<{ items: { subOrderId: string }[] }>(),
+      ),
     (p) => p.items.some((e) => e.subOrderId === paid.subOrders[0]?.id),
   );
   return paid;
@@ -75,18 +115,33 @@ async function paidOrderWithShares() {
 /** A paid order's sub-order of vendor A's, once the vendor's list shows it. */
 async function subOrderOf(vendor: Session) {
   const order = await orderOf(sessions.customerA);
-  await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: `pi_${order.id}`, amount: order.total, currency: "EUR" });
+  await publishPaymentEvent("payment.succeeded", {
+    orderId: order.id,
+    paymentId: `pi_${order.id}`,
+    amount: order.total,
+    currency: "EUR",
+  });
   const list = await eventually(
-    () => api("GET", "/api/v1/vendor/orders?limit=100", { token: vendor.accessToken }).then((r) => r.json<{ items: { id: string; orderId: string }[] }>()),
+    () =>
+      api("GET", "/api/v1/vendor/orders?limit=100", { token: vendor.accessToken }).then((r) =>
+        r.json<{ items: { id: string; orderId: string }[] }>(),
+      ),
     (page) => page.items.some((s) => s.orderId === order.id),
   );
   return list.items.find((s) => s.orderId === order.id)!.id;
 }
-const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; body?: unknown; headers?: Record<string, string> }>> = {
+const OWNED_RECORDS: Record<
+  string,
+  (owner: Session) => Promise<{ id: string; body?: unknown; headers?: Record<string, string> }>
+> = {
   // Vendor A's sub-order (the owner is always vendor A for vendor routes).
   "/api/v1/orders/{id}/refund": async () => {
     const order = await paidOrderWithShares();
-    return { id: order.id, body: { subOrderId: order.subOrders[0]!.id, amount: 1 }, headers: { "idempotency-key": crypto.randomUUID() } };
+    return {
+      id: order.id,
+      body: { subOrderId: order.subOrders[0]!.id, amount: 1 },
+      headers: { "idempotency-key": crypto.randomUUID() },
+    };
   },
   "/api/v1/vendor/staff/{userId}": async (owner) => {
     const hire = await signUp("Hire");
@@ -108,7 +163,10 @@ const OWNED_RECORDS: Record<string, (owner: Session) => Promise<{ id: string; bo
   "/api/v1/orders/{id}": async (owner) => ({ id: (await orderOf(owner)).id }),
   "/api/v1/orders/{id}/cancel": async (owner) => ({ id: (await orderOf(owner)).id }),
   "/api/v1/vendor/orders/{id}/accept": async (owner) => ({ id: await subOrderOf(owner) }),
-  "/api/v1/vendor/orders/{id}/ship": async (owner) => ({ id: await subOrderOf(owner), body: { carrier: "DHL", trackingNumber: "JD0146000" } }),
+  "/api/v1/vendor/orders/{id}/ship": async (owner) => ({
+    id: await subOrderOf(owner),
+    body: { carrier: "DHL", trackingNumber: "JD0146000" },
+  }),
   "/api/v1/vendor/inventory/{sku}": async (owner) => ({
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
     body: { onHand: 5 },
@@ -131,9 +189,16 @@ beforeAll(async () => {
   await profileOf(sessions.customerB);
 });
 
-function call(method: string, path: string, actor: ActorName, body: unknown, extraHeaders: Record<string, string> = {}) {
+function call(
+  method: string,
+  path: string,
+  actor: ActorName,
+  body: unknown,
+  extraHeaders: Record<string, string> = {},
+) {
   const token = actor === "anonymous" ? undefined : sessions[actor].accessToken;
-  const headers: Record<string, string> = body instanceof Uint8Array ? { "content-type": "image/png", ...extraHeaders } : extraHeaders;
+  const headers: Record<string, string> =
+    body instanceof Uint8Array ? { "content-type": "image/png", ...extraHeaders } : extraHeaders;
   return api(method, path, { token, ip: freshIp(), body, headers });
 }
 
@@ -171,7 +236,8 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, body }
     it("hides the owner's record from the other account of the same kind (404)", async () => {
       const fixture = OWNED_RECORDS[path];
       expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();
-      const [owner, other] = access === "customer" ? (["customerA", "customerB"] as const) : (["vendorA", "vendorB"] as const);
+      const [owner, other] =
+        access === "customer" ? (["customerA", "customerB"] as const) : (["vendorA", "vendorB"] as const);
       const record = await fixture!(sessions[owner]);
       const concrete = path.replace(param, record.id);
       const recordBody = record.body ?? body;

@@ -1,15 +1,15 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  type Session,
-  TINY_PNG,
   adminSession,
   api,
   createCategory,
   createProduct,
   eventually,
   expectProblem,
+  type Session,
   signUp,
+  TINY_PNG,
   vendorSession,
 } from "./helpers.ts";
 import { JPEG_3X2, WEBP_3X2 } from "./image-fixtures.ts";
@@ -25,11 +25,18 @@ interface Summary {
 interface Listing {
   items: Summary[];
   nextCursor: string | null;
-  facets: { categories: { slug: string; count: number }[]; vendors: { id: string; count: number }[]; prices: { min: number; count: number }[] };
+  facets: {
+    categories: { slug: string; count: number }[];
+    vendors: { id: string; count: number }[];
+    prices: { min: number; count: number }[];
+  };
 }
 
 // A word no other test file uses, so these assertions see only this file's products.
-const RUN = `zq${crypto.randomUUID().slice(0, 6).replace(/[^a-z]/g, "x")}`;
+const RUN = `zq${crypto
+  .randomUUID()
+  .slice(0, 6)
+  .replace(/[^a-z]/g, "x")}`;
 let admin: Session;
 let shopper: Session;
 let vendorA: Session & { vendorId: string };
@@ -53,25 +60,55 @@ beforeAll(async () => {
   cat.kitchen = await createCategory(admin, `${RUN}-kitchen`, cat.home);
   cat.garden = await createCategory(admin, `${RUN}-garden`, cat.home);
   cat.books = await createCategory(admin, `${RUN}-books`);
-  const make = async (key: string, vendor: Session, opts: Parameters<typeof createProduct>[1], stock = 5, publish = true) => {
+  const make = async (
+    key: string,
+    vendor: Session,
+    opts: Parameters<typeof createProduct>[1],
+    stock = 5,
+    publish = true,
+  ) => {
     ids[key] = (await createProduct(vendor, { ...opts, tags: [...(opts.tags ?? []), RUN] }, { stock, publish })).id;
   };
   await make("mug", vendorA, {
     title: "Stoneware coffee mug",
     tags: ["handmade", "ceramic"],
     categoryId: cat.kitchen,
-    variants: [{ price: 1800, attributes: { color: "blue" } }, { price: 2000, attributes: { color: "white" } }],
+    variants: [
+      { price: 1800, attributes: { color: "blue" } },
+      { price: 2000, attributes: { color: "white" } },
+    ],
   });
-  await make("apron", vendorA, { title: "Linen apron", description: "Goes well with a mug of tea.", categoryId: cat.kitchen, variants: [{ price: 3500 }] });
-  await make("trowel", vendorA, { title: "Garden trowel", categoryId: cat.garden, variants: [{ price: 900, attributes: { color: "green" } }] });
+  await make("apron", vendorA, {
+    title: "Linen apron",
+    description: "Goes well with a mug of tea.",
+    categoryId: cat.kitchen,
+    variants: [{ price: 3500 }],
+  });
+  await make("trowel", vendorA, {
+    title: "Garden trowel",
+    categoryId: cat.garden,
+    variants: [{ price: 900, attributes: { color: "green" } }],
+  });
   await make("can", vendorA, { title: "Watering can", categoryId: cat.garden, variants: [{ price: 2600 }] }, 0);
-  await make("novel", vendorB, { title: "Mystery novel", tags: ["paperback"], categoryId: cat.books, variants: [{ price: 1500 }] });
+  await make("novel", vendorB, {
+    title: "Mystery novel",
+    tags: ["paperback"],
+    categoryId: cat.books,
+    variants: [{ price: 1500 }],
+  });
   await make("draft", vendorA, { title: "Unreleased mug prototype", categoryId: cat.kitchen }, 5, false);
   // Ratings come from reviews (a later domain); arrange them in catalog's table.
-  await env.CATALOG_DB.prepare("UPDATE products SET rating_avg = ?, rating_count = 3 WHERE id = ?").bind(4.5, ids.trowel).run();
-  await env.CATALOG_DB.prepare("UPDATE products SET rating_avg = ?, rating_count = 3 WHERE id = ?").bind(3.0, ids.mug).run();
+  await env.CATALOG_DB.prepare("UPDATE products SET rating_avg = ?, rating_count = 3 WHERE id = ?")
+    .bind(4.5, ids.trowel)
+    .run();
+  await env.CATALOG_DB.prepare("UPDATE products SET rating_avg = ?, rating_count = 3 WHERE id = ?")
+    .bind(3.0, ids.mug)
+    .run();
   // Stock copies reach listings a moment after each change, and vendors after their approval event.
-  await eventually(() => search(`q=${RUN}&inStock=true&limit=100`), (l) => l.items.length === 4);
+  await eventually(
+    () => search(`q=${RUN}&inStock=true&limit=100`),
+    (l) => l.items.length === 4,
+  );
 });
 
 const titles = (listing: Listing) => listing.items.map((p) => p.title).sort();
@@ -97,14 +134,23 @@ describe("full-text search", () => {
 
 describe("filters", () => {
   it("filters by category, subcategories included", async () => {
-    expect(titles(await search(`q=${RUN}&category=${RUN}-home`))).toEqual(["Garden trowel", "Linen apron", "Stoneware coffee mug", "Watering can"]);
+    expect(titles(await search(`q=${RUN}&category=${RUN}-home`))).toEqual([
+      "Garden trowel",
+      "Linen apron",
+      "Stoneware coffee mug",
+      "Watering can",
+    ]);
     expect(titles(await search(`q=${RUN}&category=${RUN}-garden`))).toEqual(["Garden trowel", "Watering can"]);
     expect((await search(`q=${RUN}&category=no-such-category`)).items).toEqual([]);
   });
 
   it("filters by vendor, price range, rating, stock and attributes", async () => {
     expect(titles(await search(`q=${RUN}&vendor=${vendorB.vendorId}`))).toEqual(["Mystery novel"]);
-    expect(titles(await search(`q=${RUN}&minPrice=1500&maxPrice=2600`))).toEqual(["Mystery novel", "Stoneware coffee mug", "Watering can"]);
+    expect(titles(await search(`q=${RUN}&minPrice=1500&maxPrice=2600`))).toEqual([
+      "Mystery novel",
+      "Stoneware coffee mug",
+      "Watering can",
+    ]);
     expect(titles(await search(`q=${RUN}&minRating=4`))).toEqual(["Garden trowel"]);
     expect(titles(await search(`q=${RUN}&inStock=false`))).toEqual(["Watering can"]);
     expect(titles(await search(`q=${RUN}&attributes=color:Blue`))).toEqual(["Stoneware coffee mug"]);
@@ -112,7 +158,14 @@ describe("filters", () => {
   });
 
   it("refuses malformed filters with a problem", async () => {
-    for (const query of ["minPrice=-1", "inStock=yes", "sort=cheapest", "attributes=color", "limit=0", "cursor=nonsense"]) {
+    for (const query of [
+      "minPrice=-1",
+      "inStock=yes",
+      "sort=cheapest",
+      "attributes=color",
+      "limit=0",
+      "cursor=nonsense",
+    ]) {
       const res = await api("GET", `/api/v1/products?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -126,7 +179,10 @@ describe("sorting, facets and pagination", () => {
     expect(prices).toEqual([900, 1500, 1800, 2600, 3500]);
     expect((await search(`q=${RUN}&sort=price_desc`)).items.map((p) => p.price)).toEqual([3500, 2600, 1800, 1500, 900]);
     expect((await search(`q=${RUN}&sort=newest`)).items[0]?.title).toBe("Mystery novel");
-    expect((await search(`q=${RUN}&sort=rating`)).items.slice(0, 2).map((p) => p.title)).toEqual(["Garden trowel", "Stoneware coffee mug"]);
+    expect((await search(`q=${RUN}&sort=rating`)).items.slice(0, 2).map((p) => p.title)).toEqual([
+      "Garden trowel",
+      "Stoneware coffee mug",
+    ]);
   });
 
   it("counts facets over the whole filtered result", async () => {
@@ -158,7 +214,10 @@ describe("product pages and vendors' catalogs", () => {
   it("shows variants with live availability", async () => {
     const res = await api("GET", `/api/v1/products/${ids.mug}`, { token: shopper.accessToken });
     expect(res.status).toBe(200);
-    const product = await res.json<{ vendorId: string; variants: { price: number; currency: string; attributes: object; available: number }[] }>();
+    const product = await res.json<{
+      vendorId: string;
+      variants: { price: number; currency: string; attributes: object; available: number }[];
+    }>();
     expect(product.vendorId).toBe(vendorA.vendorId);
     expect(product.variants).toEqual([
       expect.objectContaining({ price: 1800, currency: "EUR", attributes: { color: "blue" }, available: 5 }),
@@ -170,19 +229,31 @@ describe("product pages and vendors' catalogs", () => {
   it("refuses mass assignment of vendor, status and rating fields", async () => {
     const base = { title: "Sneaky", categoryId: cat.kitchen, currency: "EUR", variants: [{ price: 100 }] };
     for (const extra of [{ vendorId: vendorB.vendorId }, { status: "active" }, { rating: 5 }, { ratingAvg: 5 }]) {
-      const created = await api("POST", "/api/v1/vendor/products", { token: vendorA.accessToken, body: { ...base, ...extra } });
+      const created = await api("POST", "/api/v1/vendor/products", {
+        token: vendorA.accessToken,
+        body: { ...base, ...extra },
+      });
       expect(created.status, JSON.stringify(extra)).toBe(400);
-      const patched = await api("PATCH", `/api/v1/vendor/products/${ids.mug}`, { token: vendorA.accessToken, body: extra });
+      const patched = await api("PATCH", `/api/v1/vendor/products/${ids.mug}`, {
+        token: vendorA.accessToken,
+        body: extra,
+      });
       expect(patched.status, JSON.stringify(extra)).toBe(400);
     }
   });
 
   it("keeps the search index in step with edits", async () => {
-    const patched = await api("PATCH", `/api/v1/vendor/products/${ids.apron}`, { token: vendorA.accessToken, body: { title: `Linen pinafore` } });
+    const patched = await api("PATCH", `/api/v1/vendor/products/${ids.apron}`, {
+      token: vendorA.accessToken,
+      body: { title: `Linen pinafore` },
+    });
     expect(patched.status).toBe(200);
     expect(titles(await search(`q=pinafore ${RUN}`))).toEqual(["Linen pinafore"]);
     expect(titles(await search(`q=apron ${RUN}`))).toEqual([]);
-    await api("PATCH", `/api/v1/vendor/products/${ids.apron}`, { token: vendorA.accessToken, body: { title: "Linen apron" } });
+    await api("PATCH", `/api/v1/vendor/products/${ids.apron}`, {
+      token: vendorA.accessToken,
+      body: { title: "Linen apron" },
+    });
   });
 
   it("stores images in R2, checking their type and size", async () => {
@@ -242,9 +313,15 @@ describe("edge cache", () => {
 
 describe("suspension", () => {
   it("takes a suspended vendor's products out of every listing and page", async () => {
-    const res = await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/suspend`, { token: admin.accessToken, body: { reason: "test" } });
+    const res = await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/suspend`, {
+      token: admin.accessToken,
+      body: { reason: "test" },
+    });
     expect(res.status).toBe(200);
-    await eventually(() => search(`q=${RUN}`), (l) => !titles(l).includes("Mystery novel"));
+    await eventually(
+      () => search(`q=${RUN}`),
+      (l) => !titles(l).includes("Mystery novel"),
+    );
     expect((await api("GET", `/api/v1/products/${ids.novel}`, { token: shopper.accessToken })).status).toBe(404);
     expect((await search(`q=${RUN}&limit=100`)).facets.vendors.map((v) => v.id)).not.toContain(vendorB.vendorId);
   });
@@ -254,13 +331,23 @@ describe("categories", () => {
   it("refuses a duplicate slug with 409, under a parent or not", async () => {
     const body = { name: "Again", slug: `${RUN}-kitchen` };
     await expectProblem(await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body }), 409);
-    await expectProblem(await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body: { ...body, parentId: cat.books } }), 409);
+    await expectProblem(
+      await api("POST", "/api/v1/admin/categories", {
+        token: admin.accessToken,
+        body: { ...body, parentId: cat.books },
+      }),
+      409,
+    );
   });
 });
 
 describe("image uploads", () => {
   const upload = (body: Uint8Array, contentType: string) =>
-    api("POST", `/api/v1/vendor/products/${ids.draft}/images`, { token: vendorA.accessToken, body, headers: { "content-type": contentType } });
+    api("POST", `/api/v1/vendor/products/${ids.draft}/images`, {
+      token: vendorA.accessToken,
+      body,
+      headers: { "content-type": contentType },
+    });
 
   it("accepts a PNG, a JPEG and a WebP and records their dimensions", async () => {
     for (const [body, contentType, width, height] of [
@@ -287,10 +374,10 @@ describe("image uploads", () => {
     const concat = (...parts: Uint8Array[]) => {
       const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
       let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
       return out;
     };
     for (const [name, body] of [
@@ -327,10 +414,15 @@ describe("limits", () => {
   beforeAll(async () => {
     category = await createCategory(admin, `${RUN}-limits`);
   });
-  const sizes = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ price: 1000 + from + i, attributes: { size: `s${from + i}` } }));
+  const sizes = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => ({ price: 1000 + from + i, attributes: { size: `s${from + i}` } }));
   const newProduct = (variants: unknown[]) =>
-    api("POST", "/api/v1/vendor/products", { token: vendorA.accessToken, body: { title: "Many sizes", categoryId: category, currency: "EUR", variants } });
-  const patch = (id: string, body: unknown) => api("PATCH", `/api/v1/vendor/products/${id}`, { token: vendorA.accessToken, body });
+    api("POST", "/api/v1/vendor/products", {
+      token: vendorA.accessToken,
+      body: { title: "Many sizes", categoryId: category, currency: "EUR", variants },
+    });
+  const patch = (id: string, body: unknown) =>
+    api("PATCH", `/api/v1/vendor/products/${id}`, { token: vendorA.accessToken, body });
   const read = async (id: string) => {
     const res = await api("GET", `/api/v1/vendor/products/${id}`, { token: vendorA.accessToken });
     expect(res.status).toBe(200);
@@ -347,7 +439,9 @@ describe("limits", () => {
     const patched = await patch(product.id, { variants: edits });
     expect(patched.status).toBe(200);
     const back = await read(product.id);
-    expect(back.variants.map((v) => [v.sku, v.price, v.attributes.size])).toEqual(edits.map((e, i) => [e.sku, e.price, `s${i}`]));
+    expect(back.variants.map((v) => [v.sku, v.price, v.attributes.size])).toEqual(
+      edits.map((e, i) => [e.sku, e.price, `s${i}`]),
+    );
     expect(back.price).toBe(4951);
   });
 
@@ -374,21 +468,36 @@ describe("limits", () => {
 
   it("filters by the maximum 50 attribute pairs, and refuses 51 with 400", async () => {
     const vendor = await vendorSession(admin, "Limits Store");
-    const word = `lim${crypto.randomUUID().slice(0, 6).replace(/[^a-z]/g, "y")}`;
+    const word = `lim${crypto
+      .randomUUID()
+      .slice(0, 6)
+      .replace(/[^a-z]/g, "y")}`;
     // Five variants of ten attributes each: fifty pairs, each held by one variant.
     const variants = Array.from({ length: 5 }, (_, i) => ({
       price: 100 + i,
       attributes: Object.fromEntries(Array.from({ length: 10 }, (_, j) => [`k${i}${j}`, `v${j}`])),
     }));
-    const { id } = await createProduct(vendor, { title: `Widget ${word}`, categoryId: category, variants }, { publish: true });
-    await eventually(() => search(`q=${word}`), (l) => l.items.length === 1);
-    const pairs = variants.flatMap((v) => Object.entries(v.attributes).map(([name, value]) => `${name}:${value.toUpperCase()}`));
+    const { id } = await createProduct(
+      vendor,
+      { title: `Widget ${word}`, categoryId: category, variants },
+      { publish: true },
+    );
+    await eventually(
+      () => search(`q=${word}`),
+      (l) => l.items.length === 1,
+    );
+    const pairs = variants.flatMap((v) =>
+      Object.entries(v.attributes).map(([name, value]) => `${name}:${value.toUpperCase()}`),
+    );
     expect(pairs).toHaveLength(50);
 
     expect((await search(`q=${word}&attributes=${pairs.join(",")}`)).items.map((p) => p.id)).toEqual([id]);
     expect((await search(`q=${word}&attributes=${[...pairs.slice(1), "k00:v1"].join(",")}`)).items).toEqual([]);
     expect((await search(`q=${word}&attributes=k00:v0,k12:v2`)).items.map((p) => p.id)).toEqual([id]);
-    const problem = await expectProblem(await api("GET", `/api/v1/products?q=${word}&attributes=${[...pairs, "k00:v0"].join(",")}`), 400);
+    const problem = await expectProblem(
+      await api("GET", `/api/v1/products?q=${word}&attributes=${[...pairs, "k00:v0"].join(",")}`),
+      400,
+    );
     expect(problem.errors?.map((e) => e.path)).toEqual(["attributes"]);
   });
 });

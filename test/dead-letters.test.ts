@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeadLetter } from "#lib/contracts/api/dead-letters.ts";
 import { newId } from "#lib/contracts/ids.ts";
-import { type Session, adminSession, api, eventually, signUp } from "./helpers.ts";
+import { adminSession, api, eventually, type Session, signUp } from "./helpers.ts";
 
 // users-inbox: max_retries = 5, so a message is delivered six times before users-inbox-dlq.
 const DELIVERIES = 6;
@@ -40,7 +40,9 @@ async function deadLetterOf(id: string) {
 }
 
 async function profiles(userId: string) {
-  const { results } = await env.USERS_DB.prepare("SELECT name FROM profiles WHERE id = ?").bind(userId).all<{ name: string }>();
+  const { results } = await env.USERS_DB.prepare("SELECT name FROM profiles WHERE id = ?")
+    .bind(userId)
+    .all<{ name: string }>();
   return results;
 }
 
@@ -86,7 +88,9 @@ describe("dead letters", () => {
     const seen: DeadLetter[] = [];
     let cursor: string | null = null;
     do {
-      const next: { items: DeadLetter[]; nextCursor: string | null } = await page(cursor ? `?limit=1&cursor=${cursor}` : "?limit=1");
+      const next: { items: DeadLetter[]; nextCursor: string | null } = await page(
+        cursor ? `?limit=1&cursor=${cursor}` : "?limit=1",
+      );
       expect(next.items.length).toBeLessThanOrEqual(1);
       seen.push(...next.items);
       cursor = next.nextCursor;
@@ -108,7 +112,10 @@ describe("dead letters", () => {
     expect(sent).toMatchObject({ id: second.id, replayCount: 1 });
     expect(sent.replayedAt).not.toBeNull();
 
-    const applied = await eventually(() => deadLetterOf(second.id), (d) => d?.processedAt !== null);
+    const applied = await eventually(
+      () => deadLetterOf(second.id),
+      (d) => d?.processedAt !== null,
+    );
     expect(await profiles(second.data.userId)).toEqual([{ name: "Ada" }]);
 
     const again = await replay(second.id);
@@ -117,9 +124,16 @@ describe("dead letters", () => {
     // The inbox is first in, first out: once a later event is applied, the second replay has been handled.
     const later = registered(`later-${crypto.randomUUID().slice(0, 8)}@example.com`);
     await publish(later);
-    await eventually(() => profiles(later.data.userId), (rows) => rows.length === 1);
+    await eventually(
+      () => profiles(later.data.userId),
+      (rows) => rows.length === 1,
+    );
     expect(await profiles(second.data.userId)).toEqual([{ name: "Ada" }]);
-    expect(await deadLetterOf(second.id)).toMatchObject({ processedAt: applied?.processedAt, attempts: DELIVERIES, replayCount: 2 });
+    expect(await deadLetterOf(second.id)).toMatchObject({
+      processedAt: applied?.processedAt,
+      attempts: DELIVERIES,
+      replayCount: 2,
+    });
   });
 
   it("answers 404 problem for a replay of an unknown dead letter", async () => {

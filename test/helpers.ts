@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { type JWK, type JWTPayload, SignJWT, importJWK } from "jose";
+import { importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import { expect } from "vitest";
 import { newId } from "#lib/contracts/ids.ts";
 import { unseal } from "../workers/auth/src/services/key-sealing.ts";
@@ -52,7 +52,9 @@ export async function login(email: string, password = PASSWORD, ip = freshIp()):
   const res = await api("POST", "/api/v1/auth/login", { body: { email, password }, ip });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const tokens = await res.json<{ accessToken: string; refreshToken: string }>();
-  const payload = JSON.parse(atob(tokens.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub: string };
+  const payload = JSON.parse(atob(tokens.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as {
+    sub: string;
+  };
   return { userId: payload.sub, email, ...tokens };
 }
 
@@ -81,10 +83,16 @@ export async function vendorSession(admin: Session, name = "Store"): Promise<Ses
   const owner = await signUp(name);
   await profileOf(owner);
   const slug = `store-${crypto.randomUUID().slice(0, 8)}`;
-  const applied = await api("POST", "/api/v1/vendors", { token: owner.accessToken, body: { name, slug, description: "Things." } });
+  const applied = await api("POST", "/api/v1/vendors", {
+    token: owner.accessToken,
+    body: { name, slug, description: "Things." },
+  });
   if (applied.status !== 201) throw new Error(`apply failed: ${applied.status} ${await applied.text()}`);
   const { id: vendorId } = await applied.json<{ id: string }>();
-  const approved = await api("POST", `/api/v1/admin/vendors/${vendorId}/approve`, { token: admin.accessToken, body: {} });
+  const approved = await api("POST", `/api/v1/admin/vendors/${vendorId}/approve`, {
+    token: admin.accessToken,
+    body: {},
+  });
   if (approved.status !== 200) throw new Error(`approve failed: ${approved.status} ${await approved.text()}`);
   return { ...(await login(owner.email)), vendorId };
 }
@@ -101,7 +109,9 @@ export async function profileOf(session: Session): Promise<Response> {
 
 /** Auth's current signing key, unsealed: lets the attack suite forge tokens that differ from a good one in exactly one way. */
 export async function authSigningKey() {
-  const row = await env.AUTH_DB.prepare("SELECT kid, private_jwk_sealed FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1").first<{
+  const row = await env.AUTH_DB.prepare(
+    "SELECT kid, private_jwk_sealed FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
+  ).first<{
     kid: string;
     private_jwk_sealed: string;
   }>();
@@ -132,7 +142,11 @@ export interface ProductOptions {
 }
 
 /** A vendor's product through the API: created, optionally stocked and published. */
-export async function createProduct(vendor: Session, opts: ProductOptions, then: { stock?: number; publish?: boolean } = {}) {
+export async function createProduct(
+  vendor: Session,
+  opts: ProductOptions,
+  then: { stock?: number; publish?: boolean } = {},
+) {
   const res = await api("POST", "/api/v1/vendor/products", {
     token: vendor.accessToken,
     body: {
@@ -148,7 +162,10 @@ export async function createProduct(vendor: Session, opts: ProductOptions, then:
   const product = await res.json<{ id: string; variants: { sku: string }[] }>();
   if (then.stock !== undefined) {
     for (const { sku } of product.variants) {
-      const stocked = await api("PUT", `/api/v1/vendor/inventory/${sku}`, { token: vendor.accessToken, body: { onHand: then.stock } });
+      const stocked = await api("PUT", `/api/v1/vendor/inventory/${sku}`, {
+        token: vendor.accessToken,
+        body: { onHand: then.stock },
+      });
       if (stocked.status !== 200) throw new Error(`stock failed: ${stocked.status}`);
     }
   }
@@ -160,7 +177,10 @@ export async function createProduct(vendor: Session, opts: ProductOptions, then:
 }
 
 export async function createCategory(admin: Session, slug: string, parentId?: string): Promise<string> {
-  const res = await api("POST", "/api/v1/admin/categories", { token: admin.accessToken, body: { name: slug, slug, parentId } });
+  const res = await api("POST", "/api/v1/admin/categories", {
+    token: admin.accessToken,
+    body: { name: slug, slug, parentId },
+  });
   if (res.status !== 201) throw new Error(`category failed: ${res.status} ${await res.text()}`);
   return (await res.json<{ id: string }>()).id;
 }
@@ -168,18 +188,42 @@ export async function createCategory(admin: Session, slug: string, parentId?: st
 /** A signed-in customer without the cost of registering: a token signed with auth's own key (for crowds of shoppers). */
 export async function syntheticShopper(n: number): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return forgeToken({ sub: `usr_synthetic_${n}_${crypto.randomUUID().slice(0, 8)}`, roles: ["customer"], iss: "marketplace-auth", aud: "marketplace-api", iat: now, exp: now + 900 });
+  return forgeToken({
+    sub: `usr_synthetic_${n}_${crypto.randomUUID().slice(0, 8)}`,
+    roles: ["customer"],
+    iss: "marketplace-auth",
+    aud: "marketplace-api",
+    iat: now,
+    exp: now + 900,
+  });
 }
 
 /** What the payments Worker will publish when an order's payment settles. */
-export async function publishPaymentEvent(type: "payment.succeeded" | "payment.failed", data: Record<string, unknown>): Promise<void> {
+export async function publishPaymentEvent(
+  type: "payment.succeeded" | "payment.failed",
+  data: Record<string, unknown>,
+): Promise<void> {
   await env.ORDERS_INBOX.send(
-    { id: `evt_test_${crypto.randomUUID()}`, type, version: 1, occurredAt: new Date().toISOString(), source: "payments", traceId: "test-payments", data },
+    {
+      id: `evt_test_${crypto.randomUUID()}`,
+      type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      source: "payments",
+      traceId: "test-payments",
+      data,
+    },
     { contentType: "json" },
   );
 }
 
-export const DELIVERY = { recipient: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" };
+export const DELIVERY = {
+  recipient: "Ada Lovelace",
+  line1: "12 St James's Square",
+  city: "London",
+  postalCode: "SW1Y 4JH",
+  country: "GB",
+};
 
 export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, attempts = 200): Promise<T> {
   for (let i = 0; i < attempts; i++) {
@@ -194,7 +238,12 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
 export async function expectProblem(res: Response, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
-  const problem = await res.json<{ status: number; title: string; detail?: string; errors?: { path: string; message: string }[] }>();
+  const problem = await res.json<{
+    status: number;
+    title: string;
+    detail?: string;
+    errors?: { path: string; message: string }[];
+  }>();
   expect(problem.status).toBe(status);
   return problem;
 }

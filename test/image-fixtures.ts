@@ -11,7 +11,9 @@ export const PROGRESSIVE_JPEG_3X2 = bytes(
 );
 
 /** Lossy WebP: a single VP8 chunk. */
-export const WEBP_3X2 = bytes("UklGRjgAAABXRUJQVlA4ICwAAACQAQCdASoDAAIAAsBMJaACdLoAA5gA/u+ax9CjZRKpf/SbP+Js/4mz45gAAA==");
+export const WEBP_3X2 = bytes(
+  "UklGRjgAAABXRUJQVlA4ICwAAACQAQCdASoDAAIAAsBMJaACdLoAA5gA/u+ax9CjZRKpf/SbP+Js/4mz45gAAA==",
+);
 
 /** Lossless WebP: a single VP8L chunk. */
 export const LOSSLESS_WEBP_3X2 = bytes("UklGRh4AAABXRUJQVlA4TBEAAAAvAkAAAAdQhSJXof+BiOh/AAA=");

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PUBLIC_API } from "#lib/contracts/api/index.ts";
-import { PASSWORD, api, freshIp, login, profileOf, uniqueEmail } from "./helpers.ts";
+import { api, freshIp, login, PASSWORD, profileOf, uniqueEmail } from "./helpers.ts";
 
 describe("a shopper's first visit, through the gateway", () => {
   it("registers, signs in, edits the profile and an address, refreshes, and signs out", async () => {
     const email = uniqueEmail();
-    const registered = await api("POST", "/api/v1/auth/register", { body: { email, password: PASSWORD, name: "Ada" }, ip: freshIp() });
+    const registered = await api("POST", "/api/v1/auth/register", {
+      body: { email, password: PASSWORD, name: "Ada" },
+      ip: freshIp(),
+    });
     expect(registered.status).toBe(201);
     const { user } = await registered.json<{ user: { id: string } }>();
 
@@ -22,7 +25,13 @@ describe("a shopper's first visit, through the gateway", () => {
 
     const address = await api("POST", "/api/v1/me/addresses", {
       token: session.accessToken,
-      body: { recipient: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" },
+      body: {
+        recipient: "Ada Lovelace",
+        line1: "12 St James's Square",
+        city: "London",
+        postalCode: "SW1Y 4JH",
+        country: "GB",
+      },
     });
     expect(address.status).toBe(201);
     const listed = await api("GET", "/api/v1/me/addresses", { token: session.accessToken });
@@ -42,7 +51,9 @@ describe("a shopper's first visit, through the gateway", () => {
     // A new sign-in, then sign-out: its refresh token is dead afterwards.
     const again = await login(email);
     expect((await api("POST", "/api/v1/auth/logout", { body: { refreshToken: again.refreshToken } })).status).toBe(204);
-    expect((await api("POST", "/api/v1/auth/refresh", { body: { refreshToken: again.refreshToken } })).status).toBe(401);
+    expect((await api("POST", "/api/v1/auth/refresh", { body: { refreshToken: again.refreshToken } })).status).toBe(
+      401,
+    );
   });
 });
 

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  DELIVERY,
-  type Session,
   adminSession,
   api,
   createCategory,
   createProduct,
+  DELIVERY,
   eventually,
   freshIp,
   publishPaymentEvent,
+  type Session,
   signUp,
   syntheticShopper,
   vendorSession,
@@ -21,7 +21,13 @@ interface OrderView {
   currency: string;
   total: number;
   refund: { amount: number; status: string } | null;
-  subOrders: { id: string; vendorId: string; status: string; total: number; lines: { sku: string; qty: number; lineTotal: number }[] }[];
+  subOrders: {
+    id: string;
+    vendorId: string;
+    status: string;
+    total: number;
+    lines: { sku: string; qty: number; lineTotal: number }[];
+  }[];
 }
 
 let admin: Session;
@@ -38,18 +44,26 @@ beforeAll(async () => {
 const productOfSku = new Map<string, string>();
 
 async function product(vendor: Session, price: number, stock: number, currency = "EUR") {
-  const created = await createProduct(vendor, { categoryId, currency, variants: [{ price }] }, { stock, publish: true });
+  const created = await createProduct(
+    vendor,
+    { categoryId, currency, variants: [{ price }] },
+    { stock, publish: true },
+  );
   const sku = created.variants[0]!.sku;
   productOfSku.set(sku, created.id);
   // On sale once catalog has heard of the vendor's approval.
-  await eventually(() => api("GET", `/api/v1/products/${created.id}`, { token: admin.accessToken }), (res) => res.status === 200);
+  await eventually(
+    () => api("GET", `/api/v1/products/${created.id}`, { token: admin.accessToken }),
+    (res) => res.status === 200,
+  );
   return sku;
 }
 
 /** Live availability of a SKU, from its product page (signed in, so never from the edge cache). */
 async function available(token: string, sku: string) {
   const res = await api("GET", `/api/v1/products/${productOfSku.get(sku)}`, { token });
-  return (await res.json<{ variants: { sku: string; available: number }[] }>()).variants.find((v) => v.sku === sku)?.available;
+  return (await res.json<{ variants: { sku: string; available: number }[] }>()).variants.find((v) => v.sku === sku)
+    ?.available;
 }
 
 async function addToCart(token: string, sku: string, qty: number) {
@@ -58,7 +72,12 @@ async function addToCart(token: string, sku: string, qty: number) {
   return res;
 }
 
-function checkout(token: string, key = crypto.randomUUID(), body: object = { shippingAddress: DELIVERY, paymentMethod: "pm_card_visa" }, ip?: string) {
+function checkout(
+  token: string,
+  key = crypto.randomUUID(),
+  body: object = { shippingAddress: DELIVERY, paymentMethod: "pm_card_visa" },
+  ip?: string,
+) {
   return api("POST", "/api/v1/checkout", { token, body, ip, headers: { "idempotency-key": key } });
 }
 
@@ -105,11 +124,19 @@ describe("cart", () => {
     const added = await api("POST", "/api/v1/cart/items", { body: { sku, qty: 2 } });
     const guestCartId = added.headers.get("x-cart-id");
     expect(guestCartId).toMatch(/^gct_/);
-    const again = await api("POST", "/api/v1/cart/items", { body: { sku, qty: 1 }, headers: { "x-cart-id": guestCartId! } });
+    const again = await api("POST", "/api/v1/cart/items", {
+      body: { sku, qty: 1 },
+      headers: { "x-cart-id": guestCartId! },
+    });
     expect((await again.json<{ lines: { qty: number }[] }>()).lines[0]?.qty).toBe(3);
     const shopper = await signUp();
-    const merged = await api("POST", "/api/v1/cart/merge", { token: shopper.accessToken, body: { cartId: guestCartId } });
-    expect((await merged.json<{ lines: { sku: string; qty: number }[] }>()).lines).toEqual([expect.objectContaining({ sku, qty: 3 })]);
+    const merged = await api("POST", "/api/v1/cart/merge", {
+      token: shopper.accessToken,
+      body: { cartId: guestCartId },
+    });
+    expect((await merged.json<{ lines: { sku: string; qty: number }[] }>()).lines).toEqual([
+      expect.objectContaining({ sku, qty: 3 }),
+    ]);
     const guestNow = await api("GET", "/api/v1/cart", { headers: { "x-cart-id": guestCartId! } });
     expect((await guestNow.json<{ lines: unknown[] }>()).lines).toEqual([]);
   });
@@ -144,8 +171,16 @@ describe("checkout and payment", () => {
     expect(order).toMatchObject({ status: "awaiting_payment", currency: "EUR", total: 3 * 1999 + 349 + 2 * 2550 });
     expect((await api("GET", "/api/v1/cart", { token: shopper.accessToken })).status).toBe(200);
 
-    await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_two_vendors", amount: order.total, currency: "EUR" });
-    const paid = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "paid");
+    await publishPaymentEvent("payment.succeeded", {
+      orderId: order.id,
+      paymentId: "pi_two_vendors",
+      amount: order.total,
+      currency: "EUR",
+    });
+    const paid = await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "paid",
+    );
     const byVendor = Object.fromEntries(paid.subOrders.map((s) => [s.vendorId, s]));
     expect(byVendor[vendorA.vendorId]).toMatchObject({ status: "pending", total: 3 * 1999 + 349 });
     expect(byVendor[vendorB.vendorId]).toMatchObject({ status: "pending", total: 2 * 2550 });
@@ -169,14 +204,22 @@ describe("checkout and payment", () => {
     expect(second.status).toBe(201);
     const [a, b] = [await first.json<{ order: OrderView }>(), await second.json<{ order: OrderView }>()];
     expect(b.order.id).toBe(a.order.id);
-    const other = await checkout(shopper.accessToken, key, { shippingAddress: { ...DELIVERY, city: "Bath", postalCode: "BA1 1AA" } });
+    const other = await checkout(shopper.accessToken, key, {
+      shippingAddress: { ...DELIVERY, city: "Bath", postalCode: "BA1 1AA" },
+    });
     expect(other.status).toBe(422);
-    expect((await api("GET", "/api/v1/orders", { token: shopper.accessToken }).then((r) => r.json<{ items: unknown[] }>())).items.length).toBeLessThanOrEqual(1);
+    expect(
+      (await api("GET", "/api/v1/orders", { token: shopper.accessToken }).then((r) => r.json<{ items: unknown[] }>()))
+        .items.length,
+    ).toBeLessThanOrEqual(1);
   });
 
   it("requires an Idempotency-Key", async () => {
     const shopper = await signUp();
-    const res = await api("POST", "/api/v1/checkout", { token: shopper.accessToken, body: { shippingAddress: DELIVERY } });
+    const res = await api("POST", "/api/v1/checkout", {
+      token: shopper.accessToken,
+      body: { shippingAddress: DELIVERY },
+    });
     expect(res.status).toBe(400);
   });
 
@@ -186,8 +229,15 @@ describe("checkout and payment", () => {
     await addToCart(shopper.accessToken, sku, 4);
     const order = await placed(shopper.accessToken);
     expect(await available(shopper.accessToken, sku)).toBe(0);
-    await publishPaymentEvent("payment.failed", { orderId: order.id, paymentId: "pi_declined", reason: "card_declined" });
-    await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled");
+    await publishPaymentEvent("payment.failed", {
+      orderId: order.id,
+      paymentId: "pi_declined",
+      reason: "card_declined",
+    });
+    await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "cancelled",
+    );
     expect(await available(shopper.accessToken, sku)).toBe(4);
   });
 
@@ -197,15 +247,27 @@ describe("checkout and payment", () => {
     await addToCart(shopper.accessToken, sku, 2);
     const order = await placed(shopper.accessToken);
     // The system tests' payment window is 40 s.
-    const lapsed = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "cancelled", 600);
+    const lapsed = await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "cancelled",
+      600,
+    );
     expect(lapsed.refund).toBeNull();
     expect(await available(shopper.accessToken, sku)).toBe(2);
     const other = await signUp();
     await addToCart(other.accessToken, sku, 2);
     expect((await checkout(other.accessToken)).status).toBe(201);
 
-    await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_late", amount: order.total, currency: "EUR" });
-    const refunded = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.refund !== null);
+    await publishPaymentEvent("payment.succeeded", {
+      orderId: order.id,
+      paymentId: "pi_late",
+      amount: order.total,
+      currency: "EUR",
+    });
+    const refunded = await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.refund !== null,
+    );
     expect(refunded).toMatchObject({ status: "cancelled", refund: { amount: order.total, status: "requested" } });
   }, 90_000);
 
@@ -217,7 +279,10 @@ describe("checkout and payment", () => {
     const event = { orderId: order.id, paymentId: "pi_twice", amount: order.total, currency: "EUR" };
     await publishPaymentEvent("payment.succeeded", event);
     await publishPaymentEvent("payment.succeeded", event);
-    const paid = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "paid");
+    const paid = await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "paid",
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const after = await orderOf(shopper.accessToken, order.id);
     expect(after.subOrders.map((s) => s.id)).toEqual(paid.subOrders.map((s) => s.id));
@@ -232,11 +297,22 @@ describe("after the sale", () => {
     const sku = await product(vendorA, 2000, 3);
     await addToCart(shopper.accessToken, sku, 3);
     const order = await placed(shopper.accessToken);
-    await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_cancel", amount: order.total, currency: "EUR" });
-    await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "paid");
+    await publishPaymentEvent("payment.succeeded", {
+      orderId: order.id,
+      paymentId: "pi_cancel",
+      amount: order.total,
+      currency: "EUR",
+    });
+    await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "paid",
+    );
     const cancelled = await api("POST", `/api/v1/orders/${order.id}/cancel`, { token: shopper.accessToken });
     expect(cancelled.status).toBe(200);
-    expect(await cancelled.json()).toMatchObject({ status: "cancelled", refund: { amount: 6000, status: "requested" } });
+    expect(await cancelled.json()).toMatchObject({
+      status: "cancelled",
+      refund: { amount: 6000, status: "requested" },
+    });
     expect(await available(shopper.accessToken, sku)).toBe(3);
   });
 
@@ -245,23 +321,49 @@ describe("after the sale", () => {
     await addToCart(shopper.accessToken, await product(vendorA, 1000, 5), 1);
     await addToCart(shopper.accessToken, await product(vendorB, 1000, 5), 1);
     const order = await placed(shopper.accessToken);
-    await publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: "pi_ship", amount: order.total, currency: "EUR" });
-    const paid = await eventually(() => orderOf(shopper.accessToken, order.id), (o) => o.status === "paid");
+    await publishPaymentEvent("payment.succeeded", {
+      orderId: order.id,
+      paymentId: "pi_ship",
+      amount: order.total,
+      currency: "EUR",
+    });
+    const paid = await eventually(
+      () => orderOf(shopper.accessToken, order.id),
+      (o) => o.status === "paid",
+    );
     const subA = paid.subOrders.find((s) => s.vendorId === vendorA.vendorId)!;
     const subB = paid.subOrders.find((s) => s.vendorId === vendorB.vendorId)!;
     const listA = await eventually(
-      () => api("GET", "/api/v1/vendor/orders?limit=100", { token: vendorA.accessToken }).then((r) => r.json<{ items: { id: string }[] }>()),
+      () =>
+        api("GET", "/api/v1/vendor/orders?limit=100", { token: vendorA.accessToken }).then((r) =>
+          r.json<{ items: { id: string }[] }>(),
+        ),
       (page) => page.items.some((s) => s.id === subA.id),
     );
     expect(listA.items.map((s) => s.id)).not.toContain(subB.id);
-    expect((await api("POST", `/api/v1/vendor/orders/${subB.id}/accept`, { token: vendorA.accessToken })).status).toBe(404);
+    expect((await api("POST", `/api/v1/vendor/orders/${subB.id}/accept`, { token: vendorA.accessToken })).status).toBe(
+      404,
+    );
     const ship = { carrier: "DHL", trackingNumber: "JD014600003SE" };
-    expect((await api("POST", `/api/v1/vendor/orders/${subA.id}/ship`, { token: vendorA.accessToken, body: ship })).status).toBe(409);
-    expect((await api("POST", `/api/v1/vendor/orders/${subA.id}/accept`, { token: vendorA.accessToken })).status).toBe(200);
-    const shipped = await api("POST", `/api/v1/vendor/orders/${subA.id}/ship`, { token: vendorA.accessToken, body: ship });
+    expect(
+      (await api("POST", `/api/v1/vendor/orders/${subA.id}/ship`, { token: vendorA.accessToken, body: ship })).status,
+    ).toBe(409);
+    expect((await api("POST", `/api/v1/vendor/orders/${subA.id}/accept`, { token: vendorA.accessToken })).status).toBe(
+      200,
+    );
+    const shipped = await api("POST", `/api/v1/vendor/orders/${subA.id}/ship`, {
+      token: vendorA.accessToken,
+      body: ship,
+    });
     expect(await shipped.json()).toMatchObject({ status: "shipped", carrier: "DHL", trackingNumber: "JD014600003SE" });
     expect((await api("POST", `/api/v1/orders/${order.id}/cancel`, { token: shopper.accessToken })).status).toBe(409);
-    await eventually(() => api("GET", "/api/v1/vendor/orders?limit=100", { token: vendorB.accessToken }).then((r) => r.json<{ items: { id: string }[] }>()), (p) => p.items.some((s) => s.id === subB.id));
+    await eventually(
+      () =>
+        api("GET", "/api/v1/vendor/orders?limit=100", { token: vendorB.accessToken }).then((r) =>
+          r.json<{ items: { id: string }[] }>(),
+        ),
+      (p) => p.items.some((s) => s.id === subB.id),
+    );
     await api("POST", `/api/v1/vendor/orders/${subB.id}/accept`, { token: vendorB.accessToken });
     await api("POST", `/api/v1/vendor/orders/${subB.id}/ship`, { token: vendorB.accessToken, body: ship });
     expect((await orderOf(shopper.accessToken, order.id)).status).toBe("fulfilled");
@@ -290,7 +392,8 @@ describe("one cart, one order", () => {
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
     expect(await available(admin.accessToken, sku)).toBe(8);
-    const listed = () => api("GET", "/api/v1/orders", { token: shopper.accessToken }).then((r) => r.json<{ items: unknown[] }>());
+    const listed = () =>
+      api("GET", "/api/v1/orders", { token: shopper.accessToken }).then((r) => r.json<{ items: unknown[] }>());
     await eventually(listed, (page) => page.items.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await listed()).items).toHaveLength(1);
@@ -303,7 +406,10 @@ describe("one cart, one order", () => {
     const sku = await product(vendorA, 5, 10);
     await addToCart(shopper.accessToken, sku, 2);
     const cart = await api("GET", "/api/v1/cart", { token: shopper.accessToken });
-    expect(await cart.json()).toMatchObject({ checkoutable: false, problems: [expect.stringMatching(/below the smallest amount/)] });
+    expect(await cart.json()).toMatchObject({
+      checkoutable: false,
+      problems: [expect.stringMatching(/below the smallest amount/)],
+    });
     const refused = await checkout(shopper.accessToken);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ type: "/problems/below-minimum-charge" });
@@ -319,7 +425,10 @@ describe("one cart, one order", () => {
     expect(payment.status).toBe("requires_payment_method");
     expect((await api("POST", `/api/v1/orders/${order.id}/cancel`, { token: shopper.accessToken })).status).toBe(200);
     const intent = await eventually(
-      () => objects<{ id: string; status: string }>("payment_intents").then((all) => all.find((pi) => pi.id === payment.id)),
+      () =>
+        objects<{ id: string; status: string }>("payment_intents").then((all) =>
+          all.find((pi) => pi.id === payment.id),
+        ),
       (pi) => pi?.status === "canceled",
     );
     expect(intent?.status).toBe("canceled");
@@ -343,9 +452,18 @@ describe("flash sale", () => {
     expect(tally).toEqual({ 201: 50, 409: 150 });
     expect(statuses.filter((s) => s === 201)).toHaveLength(50);
     expect(statuses.filter((s) => s === 409)).toHaveLength(150);
-    const orders = await Promise.all(results.filter((r) => r.status === 201).map((r) => r.json<{ order: OrderView }>()));
+    const orders = await Promise.all(
+      results.filter((r) => r.status === 201).map((r) => r.json<{ order: OrderView }>()),
+    );
     await Promise.all(
-      orders.map(({ order }) => publishPaymentEvent("payment.succeeded", { orderId: order.id, paymentId: `pi_${order.id}`, amount: order.total, currency: "EUR" })),
+      orders.map(({ order }) =>
+        publishPaymentEvent("payment.succeeded", {
+          orderId: order.id,
+          paymentId: `pi_${order.id}`,
+          amount: order.total,
+          currency: "EUR",
+        }),
+      ),
     );
     const winners = shoppers.filter((_, i) => statuses[i] === 201);
     // Poll only the orders not yet seen paid, gently: the machine is busy settling them.
@@ -355,7 +473,10 @@ describe("flash sale", () => {
       if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect([...pending.keys()]).toEqual([]);
-    const level = await api("PUT", `/api/v1/vendor/inventory/${sku}`, { token: vendorA.accessToken, body: { onHand: 0 } });
+    const level = await api("PUT", `/api/v1/vendor/inventory/${sku}`, {
+      token: vendorA.accessToken,
+      body: { onHand: 0 },
+    });
     expect(await level.json()).toEqual({ sku, onHand: 0, held: 0, available: 0 });
   }, 90_000);
 });

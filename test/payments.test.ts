@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Session, api, eventually, signUp, vendorSession } from "./helpers.ts";
-import { type Vendor, buy as buyIn, connect, orderOf, payoutsOf, succeededEvent, twoVendorMarket } from "./shop.ts";
-import { type FakeEvent, deliver, eventsFor, fake, objects, signedAt } from "./stripe.ts";
+import { api, eventually, type Session, signUp, vendorSession } from "./helpers.ts";
+import { buy as buyIn, connect, orderOf, payoutsOf, succeededEvent, twoVendorMarket, type Vendor } from "./shop.ts";
+import { deliver, eventsFor, type FakeEvent, fake, objects, signedAt } from "./stripe.ts";
 
 let admin: Session;
 let vendorA: Vendor;
@@ -13,10 +13,14 @@ beforeAll(async () => {
   ({ admin, vendorA, vendorB, categoryId } = await twoVendorMarket("Pay"));
   // Vendor A's commission is 10 % (the default); B's is 15 %.
   await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/suspend`, { token: admin.accessToken, body: {} });
-  await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/approve`, { token: admin.accessToken, body: { commissionBps: 1500 } });
+  await api("POST", `/api/v1/admin/vendors/${vendorB.vendorId}/approve`, {
+    token: admin.accessToken,
+    body: { commissionBps: 1500 },
+  });
 });
 
-const buy = (shopper: Session, items: Parameters<typeof buyIn>[2], paymentMethod?: string) => buyIn(shopper, categoryId, items, paymentMethod);
+const buy = (shopper: Session, items: Parameters<typeof buyIn>[2], paymentMethod?: string) =>
+  buyIn(shopper, categoryId, items, paymentMethod);
 
 describe("paying for an order", () => {
   it("confirms pm_card_visa server-side; the signed webhook makes the order paid", async () => {
@@ -25,22 +29,34 @@ describe("paying for an order", () => {
     expect(payment).toMatchObject({ status: "succeeded", declineCode: null });
     expect(order.status).toBe("awaiting_payment");
     expect((await deliver(await succeededEvent(order.id))).status).toBe(200);
-    await eventually(() => orderOf(shopper, order.id), (o) => o.status === "paid");
+    await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.status === "paid",
+    );
   });
 
   it("declines pm_card_chargeDeclined; the failure webhook cancels the order and returns its stock", async () => {
     const shopper = await signUp();
     const { order, payment } = await buy(shopper, [{ vendor: vendorA, price: 1000, qty: 1 }], "pm_card_chargeDeclined");
     expect(payment).toMatchObject({ status: "failed", declineCode: expect.any(String) });
-    const [failed] = await eventually(() => eventsFor(order.id, "payment_intent.payment_failed"), (e) => e.length > 0);
+    const [failed] = await eventually(
+      () => eventsFor(order.id, "payment_intent.payment_failed"),
+      (e) => e.length > 0,
+    );
     expect((await deliver(failed!)).status).toBe(200);
-    await eventually(() => orderOf(shopper, order.id), (o) => o.status === "cancelled");
+    await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.status === "cancelled",
+    );
   });
 
   it("returns a client secret for the browser when no payment method is given", async () => {
     const shopper = await signUp();
     const { payment } = await buy(shopper, [{ vendor: vendorA, price: 1000, qty: 1 }], "");
-    expect(payment).toMatchObject({ status: "requires_payment_method", clientSecret: expect.stringMatching(/_secret_/) });
+    expect(payment).toMatchObject({
+      status: "requires_payment_method",
+      clientSecret: expect.stringMatching(/_secret_/),
+    });
   });
 });
 
@@ -59,7 +75,13 @@ describe("webhook signatures", () => {
       ["stale", await deliver(stale)],
       ["future", await deliver(future)],
       ["missing", await deliver(event, "")],
-      ["tampered body", await deliver({ payload: event.payload.replace(/"amount":\s*1200/, '"amount": 1'), signature: event.signature })],
+      [
+        "tampered body",
+        await deliver({
+          payload: event.payload.replace(/"amount":\s*1200/, '"amount": 1'),
+          signature: event.signature,
+        }),
+      ],
       // A future timestamp first, a valid signature last: one parse must see both.
       ["two timestamps", await deliver(event, `t=${now + 3600},${event.signature}`)],
     ] as const) {
@@ -68,7 +90,9 @@ describe("webhook signatures", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await orderOf(shopper, order.id)).status).toBe("awaiting_payment");
-    const row = await env.PAYMENTS_DB.prepare("SELECT status FROM payments WHERE order_id = ?").bind(order.id).first<{ status: string }>();
+    const row = await env.PAYMENTS_DB.prepare("SELECT status FROM payments WHERE order_id = ?")
+      .bind(order.id)
+      .first<{ status: string }>();
     expect(row?.status).toBe("requires_payment_method");
   });
 
@@ -78,13 +102,21 @@ describe("webhook signatures", () => {
     const event = await succeededEvent(order.id);
     const answers = await Promise.all([deliver(event), deliver(event), deliver(event)]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
-    await eventually(() => orderOf(shopper, order.id), (o) => o.status === "paid");
+    await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.status === "paid",
+    );
     const transfers = await eventually(
-      () => objects<{ transfer_group: string; amount: number }>("transfers").then((all) => all.filter((t) => t.transfer_group === order.id)),
+      () =>
+        objects<{ transfer_group: string; amount: number }>("transfers").then((all) =>
+          all.filter((t) => t.transfer_group === order.id),
+        ),
       (found) => found.length > 0,
     );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id)).toHaveLength(1);
+    expect(
+      (await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id),
+    ).toHaveLength(1);
     expect(transfers[0]?.amount).toBe(3000 - 300);
   });
 
@@ -94,21 +126,37 @@ describe("webhook signatures", () => {
     // As if the webhook had overtaken the worker that created the intent.
     await env.PAYMENTS_DB.prepare("DELETE FROM payments WHERE order_id = ?").bind(order.id).run();
     expect((await deliver(await succeededEvent(order.id))).status).toBe(200);
-    await eventually(() => orderOf(shopper, order.id), (o) => o.status === "paid");
-    const row = await env.PAYMENTS_DB.prepare("SELECT status, amount FROM payments WHERE order_id = ?").bind(order.id).first();
+    await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.status === "paid",
+    );
+    const row = await env.PAYMENTS_DB.prepare("SELECT status, amount FROM payments WHERE order_id = ?")
+      .bind(order.id)
+      .first();
     expect(row).toEqual({ status: "succeeded", amount: 1100 });
   });
 });
 
 describe("payouts onboarding", () => {
   it("sends a vendor back only to an https address or the dashboard's own origin", async () => {
-    for (const returnUrl of ["javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd", "http://evil.example/back"]) {
-      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendorA.accessToken, body: { returnUrl } });
+    for (const returnUrl of [
+      "javascript:alert(1)",
+      "data:text/html,hi",
+      "file:///etc/passwd",
+      "http://evil.example/back",
+    ]) {
+      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", {
+        token: vendorA.accessToken,
+        body: { returnUrl },
+      });
       expect(res.status, returnUrl).toBe(400);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
     }
     for (const returnUrl of ["https://dashboard.example/payouts", "http://localhost:5173/payouts?done=1"]) {
-      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendorA.accessToken, body: { returnUrl } });
+      const res = await api("POST", "/api/v1/vendor/payouts/onboarding", {
+        token: vendorA.accessToken,
+        body: { returnUrl },
+      });
       expect(res.status, returnUrl).toBe(200);
     }
   });
@@ -122,14 +170,22 @@ describe("splitting the money", () => {
       { vendor: vendorB, price: 4550, qty: 1 },
     ]);
     await deliver(await succeededEvent(order.id));
-    const paid = await eventually(() => orderOf(shopper, order.id), (o) => o.status === "paid");
+    const paid = await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.status === "paid",
+    );
     const transfers = await eventually(
-      () => objects<{ transfer_group: string; amount: number; destination: string }>("transfers").then((all) => all.filter((t) => t.transfer_group === order.id)),
+      () =>
+        objects<{ transfer_group: string; amount: number; destination: string }>("transfers").then((all) =>
+          all.filter((t) => t.transfer_group === order.id),
+        ),
       (found) => found.length === 2,
     );
     const commissionA = Math.round(5997 * 0.1);
     const commissionB = Math.round(4550 * 0.15);
-    expect(transfers.map((t) => t.amount).sort((a, b) => a - b)).toEqual([5997 - commissionA, 4550 - commissionB].sort((a, b) => a - b));
+    expect(transfers.map((t) => t.amount).sort((a, b) => a - b)).toEqual(
+      [5997 - commissionA, 4550 - commissionB].sort((a, b) => a - b),
+    );
     expect(transfers.reduce((sum, t) => sum + t.amount, 0)).toBe(paid.total - commissionA - commissionB);
 
     const subA = paid.subOrders.find((s) => s.vendorId === vendorA.vendorId)!;
@@ -153,12 +209,21 @@ describe("splitting the money", () => {
       reversal,
     });
     expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(0);
-    const reversals = await objects<{ id: string; reversals?: { data: { amount: number }[] }; amount_reversed?: number; transfer_group: string; destination: string }>("transfers");
+    const reversals = await objects<{
+      id: string;
+      reversals?: { data: { amount: number }[] };
+      amount_reversed?: number;
+      transfer_group: string;
+      destination: string;
+    }>("transfers");
     const transferA = reversals.find((t) => t.transfer_group === order.id && t.amount_reversed);
     expect(transferA?.amount_reversed).toBe(reversal);
     expect(ledger.find((e) => e.kind === "refund")?.reference).toBe(refundId);
 
-    await eventually(() => orderOf(shopper, order.id), (o) => o.subOrders.some((s) => s.refunded === 1999));
+    await eventually(
+      () => orderOf(shopper, order.id),
+      (o) => o.subOrders.some((s) => s.refunded === 1999),
+    );
     const tooMuch = await api("POST", `/api/v1/orders/${order.id}/refund`, {
       token: vendorA.accessToken,
       body: { subOrderId: subA.id, amount: 5000 },
@@ -172,7 +237,9 @@ describe("splitting the money", () => {
     await fake("POST", "/faults", { dropResponses: 1 });
     const { order, payment } = await buy(shopper, [{ vendor: vendorA, price: 1300, qty: 1 }]);
     expect(payment?.status).toBe("succeeded");
-    const intents = (await objects<{ metadata: Record<string, string> }>("payment_intents")).filter((pi) => pi.metadata.order_id === order.id);
+    const intents = (await objects<{ metadata: Record<string, string> }>("payment_intents")).filter(
+      (pi) => pi.metadata.order_id === order.id,
+    );
     expect(intents).toHaveLength(1);
   });
 
@@ -181,11 +248,19 @@ describe("splitting the money", () => {
     const shopper = await signUp();
     const { order } = await buy(shopper, [{ vendor: late, price: 2000, qty: 1 }]);
     await deliver(await succeededEvent(order.id));
-    const owed = await eventually(() => payoutsOf(late), (p) => p.items.length === 2);
+    const owed = await eventually(
+      () => payoutsOf(late),
+      (p) => p.items.length === 2,
+    );
     expect(owed.balances).toEqual([{ currency: "EUR", owed: 2000 - 200 }]);
-    expect((await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id)).toEqual([]);
+    expect(
+      (await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id),
+    ).toEqual([]);
     await connect(late);
-    const paid = await eventually(() => payoutsOf(late), (p) => p.items.some((e) => e.kind === "transfer"));
+    const paid = await eventually(
+      () => payoutsOf(late),
+      (p) => p.items.some((e) => e.kind === "transfer"),
+    );
     expect(paid.balances).toEqual([{ currency: "EUR", owed: 0 }]);
   });
 
@@ -194,14 +269,23 @@ describe("splitting the money", () => {
     const shopper = await signUp();
     const { order, payment } = await buy(shopper, [{ vendor: late, price: 1500, qty: 1 }]);
     await deliver(await succeededEvent(order.id));
-    await eventually(() => payoutsOf(late), (p) => p.items.length === 2);
+    await eventually(
+      () => payoutsOf(late),
+      (p) => p.items.length === 2,
+    );
     await fake("POST", `/payment_intents/${payment!.id}/dispute`);
-    const dispute = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=charge.dispute.created")).events.find((e) => e.payload.includes(payment!.id));
+    const dispute = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=charge.dispute.created")).events.find(
+      (e) => e.payload.includes(payment!.id),
+    );
     expect((await deliver(dispute!)).status).toBe(200);
     await connect(late);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect((await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id)).toEqual([]);
-    const row = await env.PAYMENTS_DB.prepare("SELECT status FROM vendor_shares WHERE order_id = ?").bind(order.id).first<{ status: string }>();
+    expect(
+      (await objects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === order.id),
+    ).toEqual([]);
+    const row = await env.PAYMENTS_DB.prepare("SELECT status FROM vendor_shares WHERE order_id = ?")
+      .bind(order.id)
+      .first<{ status: string }>();
     expect(row?.status).toBe("frozen");
   });
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Session, api, eventually, signUp } from "./helpers.ts";
-import { type Checkout, type Vendor, orderOf, paidOrder, payoutsOf, twoVendorMarket } from "./shop.ts";
-import { type FakeEvent, deliver, fake, objects } from "./stripe.ts";
+import { api, eventually, type Session, signUp } from "./helpers.ts";
+import { type Checkout, orderOf, paidOrder, payoutsOf, twoVendorMarket, type Vendor } from "./shop.ts";
+import { deliver, type FakeEvent, fake, objects } from "./stripe.ts";
 
 let vendorA: Vendor;
 let vendorB: Vendor;
@@ -14,11 +14,21 @@ beforeAll(async () => {
 
 afterEach(() => fake("DELETE", "/faults"));
 
-function refund(vendor: Session, orderId: string, body: { subOrderId: string; amount?: number }, key: string = crypto.randomUUID()) {
-  return api("POST", `/api/v1/orders/${orderId}/refund`, { token: vendor.accessToken, body, headers: { "idempotency-key": key } });
+function refund(
+  vendor: Session,
+  orderId: string,
+  body: { subOrderId: string; amount?: number },
+  key: string = crypto.randomUUID(),
+) {
+  return api("POST", `/api/v1/orders/${orderId}/refund`, {
+    token: vendor.accessToken,
+    body,
+    headers: { "idempotency-key": key },
+  });
 }
 
-const subOf = (checkout: Checkout, vendor: { vendorId: string }) => checkout.order.subOrders.find((s) => s.vendorId === vendor.vendorId)!;
+const subOf = (checkout: Checkout, vendor: { vendorId: string }) =>
+  checkout.order.subOrders.find((s) => s.vendorId === vendor.vendorId)!;
 
 /** What Stripe refunded of the order's PaymentIntent, in all. */
 async function refundedAtStripe(checkout: Checkout) {
@@ -34,7 +44,10 @@ async function ledgerOf(vendor: Session, subOrderId: string) {
 
 async function transferOf(checkout: Checkout, vendor: { vendorId: string }) {
   const transfers = await eventually(
-    () => objects<{ transfer_group: string; amount: number; amount_reversed: number; metadata: Record<string, string> }>("transfers"),
+    () =>
+      objects<{ transfer_group: string; amount: number; amount_reversed: number; metadata: Record<string, string> }>(
+        "transfers",
+      ),
     (all) => all.some((t) => t.metadata.sub_order_id === subOf(checkout, vendor).id),
   );
   return transfers.find((t) => t.metadata.sub_order_id === subOf(checkout, vendor).id)!;
@@ -61,16 +74,26 @@ describe("refunds under concurrency", () => {
       expect((await problemOf(res)).type).toMatch(/^\/problems\/(refund-exceeds-paid|refund-in-progress)$/);
     }
     expect(await refundedAtStripe(order)).toBe(1000);
-    const view = await eventually(() => orderOf(shopper, order.order.id), (o) => o.subOrders.some((s) => s.status === "refunded"));
+    const view = await eventually(
+      () => orderOf(shopper, order.order.id),
+      (o) => o.subOrders.some((s) => s.status === "refunded"),
+    );
     expect(view.subOrders.map((s) => [s.vendorId, s.status, s.refunded])).toEqual(
-      order.order.subOrders.map((s) => (s.id === subA.id ? [s.vendorId, "refunded", 1000] : [s.vendorId, "pending", 0])),
+      order.order.subOrders.map((s) =>
+        s.id === subA.id ? [s.vendorId, "refunded", 1000] : [s.vendorId, "pending", 0],
+      ),
     );
     expect(view.status).toBe("paid");
-    const a = await eventually(() => ledgerOf(vendorA, subA.id), (l) => l.entries.some((e) => e.kind === "reversal"));
+    const a = await eventually(
+      () => ledgerOf(vendorA, subA.id),
+      (l) => l.entries.some((e) => e.kind === "reversal"),
+    );
     expect(a.owed).toBe(0);
     const b = await ledgerOf(vendorB, subOf(order, vendorB).id);
     expect(b.entries.map((e) => e.kind).sort()).toEqual(["commission", "sale", "transfer"]);
-    const row = await env.PAYMENTS_DB.prepare("SELECT amount_refunded FROM payments WHERE order_id = ?").bind(order.order.id).first<{ amount_refunded: number }>();
+    const row = await env.PAYMENTS_DB.prepare("SELECT amount_refunded FROM payments WHERE order_id = ?")
+      .bind(order.order.id)
+      .first<{ amount_refunded: number }>();
     expect(row?.amount_refunded).toBe(1000);
   });
 
@@ -88,9 +111,15 @@ describe("refunds under concurrency", () => {
     expect(parts[0]!.reversal + parts[1]!.reversal).toBe(900);
     expect((await transferOf(order, vendorA)).amount_reversed).toBe(900);
     expect((await ledgerOf(vendorA, sub.id)).owed).toBe(0);
-    const view = await eventually(() => orderOf(shopper, order.order.id), (o) => o.status === "refunded");
+    const view = await eventually(
+      () => orderOf(shopper, order.order.id),
+      (o) => o.status === "refunded",
+    );
     expect(view.subOrders[0]).toMatchObject({ refunded: 1000, status: "refunded" });
-    const ship = await api("POST", `/api/v1/vendor/orders/${sub.id}/ship`, { token: vendorA.accessToken, body: { carrier: "dhl", trackingNumber: "JD0001" } });
+    const ship = await api("POST", `/api/v1/vendor/orders/${sub.id}/ship`, {
+      token: vendorA.accessToken,
+      body: { carrier: "dhl", trackingNumber: "JD0001" },
+    });
     expect(ship.status).toBe(409);
   });
 });
@@ -103,7 +132,9 @@ describe("refund idempotency and refusals", () => {
     const first = await refund(vendorA, order.order.id, { subOrderId: sub.id, amount: 300 }, key);
     const again = await refund(vendorA, order.order.id, { subOrderId: sub.id, amount: 300 }, key);
     expect([first.status, again.status]).toEqual([200, 200]);
-    expect((await again.json<{ refundId: string }>()).refundId).toBe((await first.json<{ refundId: string }>()).refundId);
+    expect((await again.json<{ refundId: string }>()).refundId).toBe(
+      (await first.json<{ refundId: string }>()).refundId,
+    );
     const other = await refund(vendorA, order.order.id, { subOrderId: sub.id, amount: 400 }, key);
     expect(other.status).toBe(422);
     expect((await problemOf(other)).type).toBe("/problems/idempotency-key-reused");
@@ -139,8 +170,15 @@ describe("refund idempotency and refusals", () => {
     expect((await problemOf(lost)).type).toBe("/problems/processor-unavailable");
     expect(lost.headers.get("retry-after")).toBeTruthy();
     // Nobody retries: the refund.requested event carries it to the books.
-    await eventually(() => orderOf(shopper, order.order.id), (o) => o.status === "refunded", 300);
-    const books = await eventually(() => ledgerOf(vendorA, sub.id), (l) => l.entries.some((e) => e.kind === "reversal"));
+    await eventually(
+      () => orderOf(shopper, order.order.id),
+      (o) => o.status === "refunded",
+      300,
+    );
+    const books = await eventually(
+      () => ledgerOf(vendorA, sub.id),
+      (l) => l.entries.some((e) => e.kind === "reversal"),
+    );
     expect(books.owed).toBe(0);
     const retried = await refund(vendorA, order.order.id, { subOrderId: sub.id }, key);
     expect(retried.status).toBe(200);
@@ -155,7 +193,11 @@ describe("refund idempotency and refusals", () => {
     const res = await refund(vendorA, order.order.id, { subOrderId: sub.id, amount: 400 });
     expect(res.status).toBe(200);
     expect(await res.json<{ amount: number; reversal: number }>()).toMatchObject({ amount: 400, reversal: 0 });
-    const settled = await eventually(() => ledgerOf(vendorA, sub.id), (l) => l.entries.some((e) => e.kind === "reversal"), 300);
+    const settled = await eventually(
+      () => ledgerOf(vendorA, sub.id),
+      (l) => l.entries.some((e) => e.kind === "reversal"),
+      300,
+    );
     expect(settled.owed).toBe(0);
     expect((await transferOf(order, vendorA)).amount_reversed).toBe(360);
   });
@@ -171,15 +213,22 @@ describe("refund idempotency and refusals", () => {
     expect((await problemOf(free)).type).toBe("/problems/refund-exceeds-paid");
 
     await fake("POST", `/payment_intents/${order.payment!.id}/dispute`);
-    const dispute = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=charge.dispute.created")).events.find((e) => e.payload.includes(order.payment!.id));
+    const dispute = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=charge.dispute.created")).events.find(
+      (e) => e.payload.includes(order.payment!.id),
+    );
     expect((await deliver(dispute!)).status).toBe(200);
     const disputed = await refund(vendorB, order.order.id, { subOrderId: subOf(order, vendorB).id });
     expect(disputed.status).toBe(409);
     expect((await problemOf(disputed)).type).toBe("/problems/payment-disputed");
 
     // The shopper cancels: the refund it asks for ends as refused, with the reason, not requested forever.
-    expect((await api("POST", `/api/v1/orders/${order.order.id}/cancel`, { token: shopper.accessToken })).status).toBe(200);
-    const cancelled = await eventually(() => orderOf(shopper, order.order.id), (o) => o.refund?.status === "refused");
+    expect((await api("POST", `/api/v1/orders/${order.order.id}/cancel`, { token: shopper.accessToken })).status).toBe(
+      200,
+    );
+    const cancelled = await eventually(
+      () => orderOf(shopper, order.order.id),
+      (o) => o.refund?.status === "refused",
+    );
     expect(cancelled.history.at(-1)?.note).toMatch(/refund refused: .*disputed/);
     expect(await refundedAtStripe(order)).toBe(0);
   });

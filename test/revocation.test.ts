@@ -3,9 +3,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "#lib/contracts/access.ts";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { Membership } from "#lib/contracts/rpc.ts";
-import { PROBLEM_TYPES, onError } from "#lib/http/problem.ts";
+import { onError, PROBLEM_TYPES } from "#lib/http/problem.ts";
 import { vendorStanding } from "../workers/gateway/src/vendor-standing.ts";
-import { DELIVERY, type Session, adminSession, api, createCategory, createProduct, eventually, login, profileOf, signUp, vendorSession } from "./helpers.ts";
+import {
+  adminSession,
+  api,
+  createCategory,
+  createProduct,
+  DELIVERY,
+  eventually,
+  login,
+  profileOf,
+  type Session,
+  signUp,
+  vendorSession,
+} from "./helpers.ts";
 
 // The gateway re-checks a vendor's standing at most this long after it last saw it good
 // (VENDOR_STANDING_TTL_SECONDS), plus slack for the calls themselves.
@@ -19,10 +31,14 @@ beforeAll(async () => {
   categoryId = await createCategory(admin, `revocation-${crypto.randomUUID().slice(0, 8)}`);
 });
 
-const setStock = (token: string, sku: string, onHand: number) => api("PUT", `/api/v1/vendor/inventory/${sku}`, { token, body: { onHand } });
+const setStock = (token: string, sku: string, onHand: number) =>
+  api("PUT", `/api/v1/vendor/inventory/${sku}`, { token, body: { onHand } });
 
 const newProduct = (token: string) =>
-  api("POST", "/api/v1/vendor/products", { token, body: { title: "Late mug", description: "", tags: [], categoryId, currency: "EUR", variants: [{ price: 900 }] } });
+  api("POST", "/api/v1/vendor/products", {
+    token,
+    body: { title: "Late mug", description: "", tags: [], categoryId, currency: "EUR", variants: [{ price: 900 }] },
+  });
 
 const decide = (vendorId: string, decision: "suspend" | "approve") =>
   api("POST", `/api/v1/admin/vendors/${vendorId}/${decision}`, { token: admin.accessToken, body: {} });
@@ -65,13 +81,19 @@ describe("a suspended vendor's token from before the suspension", () => {
     expect((await decide(vendor.vendorId, "suspend")).status).toBe(200);
 
     const token = vendor.accessToken;
-    expect(await expectVendorNotActive(await refusedWithinBound(() => setStock(token, vendor.sku, 0)))).toMatch(/suspended/);
+    expect(await expectVendorNotActive(await refusedWithinBound(() => setStock(token, vendor.sku, 0)))).toMatch(
+      /suspended/,
+    );
     await expectVendorNotActive(await newProduct(token));
     await expectVendorNotActive(await api("POST", "/api/v1/vendor/staff", { token, body: { email: hire.email } }));
     await expectVendorNotActive(await api("PATCH", "/api/v1/vendor", { token, body: { description: "Still here." } }));
     await expectVendorNotActive(await api("POST", "/api/v1/vendor/payouts/onboarding", { token, body: {} }));
     await expectVendorNotActive(
-      await api("POST", "/api/v1/orders/ord_any/refund", { token, body: { subOrderId: "sub_any" }, headers: { "idempotency-key": crypto.randomUUID() } }),
+      await api("POST", "/api/v1/orders/ord_any/refund", {
+        token,
+        body: { subOrderId: "sub_any" },
+        headers: { "idempotency-key": crypto.randomUUID() },
+      }),
     );
     await expectVendorNotActive(await api("GET", "/api/v1/vendor/staff", { token }));
   });
@@ -100,7 +122,9 @@ describe("a suspended vendor's token from before the suspension", () => {
     expect(restocked.status).toBe(200);
     expect(await restocked.json()).toMatchObject({ onHand: 7 });
     expect((await newProduct(vendor.accessToken)).status).toBe(201);
-    expect((await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendor.accessToken, body: {} })).status).toBe(200);
+    expect(
+      (await api("POST", "/api/v1/vendor/payouts/onboarding", { token: vendor.accessToken, body: {} })).status,
+    ).toBe(200);
   });
 
   it("leaves every other vendor alone", async () => {
@@ -110,7 +134,10 @@ describe("a suspended vendor's token from before the suspension", () => {
 
     expect((await setStock(other.accessToken, other.sku, 3)).status).toBe(200);
     expect((await newProduct(other.accessToken)).status).toBe(201);
-    expect((await api("PATCH", "/api/v1/vendor", { token: other.accessToken, body: { description: "Open as usual." } })).status).toBe(200);
+    expect(
+      (await api("PATCH", "/api/v1/vendor", { token: other.accessToken, body: { description: "Open as usual." } }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -119,16 +146,23 @@ describe("a removed staff member's token from before the removal", () => {
     const owner = await activeVendor("Staffed Store");
     const hire = await signUp("Hire");
     await profileOf(hire);
-    expect((await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } })).status).toBe(201);
+    expect(
+      (await api("POST", "/api/v1/vendor/staff", { token: owner.accessToken, body: { email: hire.email } })).status,
+    ).toBe(201);
     const staffToken = (await login(hire.email)).accessToken;
     expect((await setStock(staffToken, owner.sku, 4)).status).toBe(200);
 
     expect((await api("DELETE", `/api/v1/vendor/staff/${hire.userId}`, { token: owner.accessToken })).status).toBe(204);
-    expect(await expectVendorNotActive(await refusedWithinBound(() => setStock(staffToken, owner.sku, 0)))).toMatch(/no longer/);
+    expect(await expectVendorNotActive(await refusedWithinBound(() => setStock(staffToken, owner.sku, 0)))).toMatch(
+      /no longer/,
+    );
     await expectVendorNotActive(await newProduct(staffToken));
 
     const otherStore = await vendorSession(admin, "Next Employer");
-    expect((await api("POST", "/api/v1/vendor/staff", { token: otherStore.accessToken, body: { email: hire.email } })).status).toBe(201);
+    expect(
+      (await api("POST", "/api/v1/vendor/staff", { token: otherStore.accessToken, body: { email: hire.email } }))
+        .status,
+    ).toBe(201);
     await expectVendorNotActive(await setStock(staffToken, owner.sku, 0));
 
     const level = await setStock(owner.accessToken, owner.sku, 4);
@@ -153,7 +187,10 @@ describe("buying from a store right after its suspension", () => {
     const suspendedAt = Date.now();
 
     const cart = await eventually(
-      () => api("GET", "/api/v1/cart", { token: shopper.accessToken }).then((res) => res.json<{ lines: { sku: string; status: string }[] }>()),
+      () =>
+        api("GET", "/api/v1/cart", { token: shopper.accessToken }).then((res) =>
+          res.json<{ lines: { sku: string; status: string }[] }>(),
+        ),
       (body) => body.lines.some((line) => line.sku === vendor.sku && line.status === "not_on_sale"),
       100,
     );
@@ -193,7 +230,11 @@ describe("the gateway's standing check", () => {
   const staffOf = (vid: string): Actor => ({ sub: `usr_${crypto.randomUUID()}`, roles: ["customer", "vendor"], vid });
 
   it("asks the vendors Worker once for a run of calls, and again once the TTL has passed", async () => {
-    const { calls, call } = harness("vendor", staffOf("ven_1"), async () => ({ vendorId: "ven_1", role: "staff", status: "approved" }));
+    const { calls, call } = harness("vendor", staffOf("ven_1"), async () => ({
+      vendorId: "ven_1",
+      role: "staff",
+      status: "approved",
+    }));
     for (let i = 0; i < 10; i++) expect((await call()).status).toBe(200);
     expect(calls.n).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -203,7 +244,11 @@ describe("the gateway's standing check", () => {
 
   it("never remembers a refusal, so a reinstated store is let in on its next call", async () => {
     let status: Membership["status"] = "suspended";
-    const { calls, call } = harness("vendor", staffOf("ven_2"), async () => ({ vendorId: "ven_2", role: "owner", status }));
+    const { calls, call } = harness("vendor", staffOf("ven_2"), async () => ({
+      vendorId: "ven_2",
+      role: "owner",
+      status,
+    }));
     await expectVendorNotActive(await call());
     await expectVendorNotActive(await call());
     status = "approved";
@@ -212,7 +257,11 @@ describe("the gateway's standing check", () => {
   });
 
   it("refuses a token whose store is not the one the user belongs to now", async () => {
-    const { call } = harness("vendor", staffOf("ven_old"), async () => ({ vendorId: "ven_new", role: "staff", status: "approved" }));
+    const { call } = harness("vendor", staffOf("ven_old"), async () => ({
+      vendorId: "ven_new",
+      role: "staff",
+      status: "approved",
+    }));
     expect(await expectVendorNotActive(await call())).toMatch(/no longer belong/);
   });
 

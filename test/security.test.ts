@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { UnsecuredJWT, SignJWT, exportJWK, generateKeyPair } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, api, forgeToken, freshIp, signUp, type Session, uniqueEmail } from "./helpers.ts";
+import { api, forgeToken, freshIp, PASSWORD, type Session, signUp, uniqueEmail } from "./helpers.ts";
 
 const ISSUER = "marketplace-auth";
 const AUDIENCE = "marketplace-api";
@@ -21,7 +21,14 @@ async function expectUnauthorized(token: string) {
 describe("JWT attacks, each refused with 401", () => {
   let session: Session;
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = () => ({ sub: session.userId, roles: ["customer", "admin"], iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 300 });
+  const claims = () => ({
+    sub: session.userId,
+    roles: ["customer", "admin"],
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now(),
+    exp: now() + 300,
+  });
 
   beforeAll(async () => {
     session = await signUp();
@@ -40,7 +47,9 @@ describe("JWT attacks, each refused with 401", () => {
     const jwks = await (await api("GET", "/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>();
     const publicKey = jwks.keys[0]!;
     const secret = new TextEncoder().encode(JSON.stringify(publicKey));
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: publicKey.kid }).sign(secret);
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: publicKey.kid })
+      .sign(secret);
     await expectUnauthorized(token);
   });
 
@@ -79,7 +88,9 @@ describe("JWT attacks, each refused with 401", () => {
     const jwks = await (await api("GET", "/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>();
     const { privateKey, publicKey } = await generateKeyPair("ES256");
     expect(jwks.keys.map((k) => k.kid)).not.toContain((await exportJWK(publicKey)).kid);
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: jwks.keys[0]!.kid }).sign(privateKey);
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: jwks.keys[0]!.kid })
+      .sign(privateKey);
     await expectUnauthorized(token);
   });
 
@@ -90,7 +101,9 @@ describe("JWT attacks, each refused with 401", () => {
   });
 
   it("a client cannot pick its own actor through the internal header", async () => {
-    const res = await api("GET", "/api/v1/me", { headers: { "x-actor": JSON.stringify({ sub: session.userId, roles: ["admin"] }) } });
+    const res = await api("GET", "/api/v1/me", {
+      headers: { "x-actor": JSON.stringify({ sub: session.userId, roles: ["admin"] }) },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -109,7 +122,10 @@ describe("bad input gets a problem response, never a 500", () => {
 
   it("missing fields, listed by name", async () => {
     const problem = await expectProblem(await register({ email: uniqueEmail() }), 400);
-    expect((problem as unknown as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual(["name", "password"]);
+    expect((problem as unknown as { errors: { path: string }[] }).errors.map((e) => e.path).sort()).toEqual([
+      "name",
+      "password",
+    ]);
   });
 
   it("wrong types", async () => {
@@ -121,7 +137,10 @@ describe("bad input gets a problem response, never a 500", () => {
   });
 
   it("a body that is not JSON", async () => {
-    await expectProblem(await register("email=a@example.com", { "content-type": "application/x-www-form-urlencoded" }), 415);
+    await expectProblem(
+      await register("email=a@example.com", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+    );
   });
 
   it("an oversized body", async () => {
@@ -142,7 +161,8 @@ describe("rate limits on credentials", () => {
   const PER_ACCOUNT = 12; // LOGIN_FAILURES_PER_ACCOUNT per hour
   const FREE_PER_PAIR = 5; // LOGIN_BACKOFF_AFTER_FAILURES, then 1 s, 2 s, 4 s (LOGIN_BACKOFF_BASE_SECONDS = 1, _MAX_SECONDS = 4)
 
-  const attempt = (email: string, ip: string, password = "wrong password") => api("POST", "/api/v1/auth/login", { body: { email, password }, ip });
+  const attempt = (email: string, ip: string, password = "wrong password") =>
+    api("POST", "/api/v1/auth/login", { body: { email, password }, ip });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function expectThrottled(res: Response, policy: string) {
@@ -221,7 +241,8 @@ describe("rate limits on credentials", () => {
     const owner = await signUp("Distributed");
     const home = freshIp();
     expect((await attempt(owner.email, home, PASSWORD)).status).toBe(200);
-    for (let i = 0; i < PER_ACCOUNT; i++) expect((await attempt(owner.email.toUpperCase(), freshIp())).status).toBe(401);
+    for (let i = 0; i < PER_ACCOUNT; i++)
+      expect((await attempt(owner.email.toUpperCase(), freshIp())).status).toBe(401);
 
     const retryAfter = await expectThrottled(await attempt(owner.email, freshIp()), "login-account");
     expect(retryAfter).toBeGreaterThan(60);
@@ -243,7 +264,9 @@ describe("the login throttle's own storage", () => {
     // The alarm fires by itself after the window; running it again early changes nothing.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await runDurableObjectAlarm(stub);
-    const keys = await runInDurableObject(stub, async (_instance, state) => [...(await state.storage.list()).keys()].sort());
+    const keys = await runInDurableObject(stub, async (_instance, state) =>
+      [...(await state.storage.list()).keys()].sort(),
+    );
     // The window has forgotten the failure; its address's backoff remembers it for a day.
     expect(keys).toEqual(["address:192.0.2.1", "known"]);
   });

@@ -1,6 +1,15 @@
 import { expect } from "vitest";
-import { DELIVERY, type Session, adminSession, api, createCategory, createProduct, eventually, vendorSession } from "./helpers.ts";
-import { type FakeEvent, deliver, eventsFor, fake } from "./stripe.ts";
+import {
+  adminSession,
+  api,
+  createCategory,
+  createProduct,
+  DELIVERY,
+  eventually,
+  type Session,
+  vendorSession,
+} from "./helpers.ts";
+import { deliver, eventsFor, type FakeEvent, fake } from "./stripe.ts";
 
 export interface OrderView {
   id: string;
@@ -23,7 +32,9 @@ export interface Payouts {
 export type Vendor = Session & { vendorId: string };
 
 /** An admin, two approved vendors whose Stripe accounts can receive payouts, and a category of their own. */
-export async function twoVendorMarket(name: string): Promise<{ admin: Session; vendorA: Vendor; vendorB: Vendor; categoryId: string }> {
+export async function twoVendorMarket(
+  name: string,
+): Promise<{ admin: Session; vendorA: Vendor; vendorB: Vendor; categoryId: string }> {
   const admin = await adminSession();
   const [vendorA, vendorB] = await Promise.all([vendorSession(admin, `${name} A`), vendorSession(admin, `${name} B`)]);
   const categoryId = await createCategory(admin, `${name.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}`);
@@ -38,7 +49,9 @@ export async function connect(vendor: Session) {
   expect(res.status).toBe(200);
   const { accountId, url } = await res.json<{ accountId: string; url: string }>();
   await fetch(url, { redirect: "manual" });
-  const [updated] = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=account.updated")).events.filter((e) => e.payload.includes(accountId));
+  const [updated] = (await fake<{ events: FakeEvent[] }>("GET", "/events?type=account.updated")).events.filter((e) =>
+    e.payload.includes(accountId),
+  );
   expect((await deliver(updated!)).status).toBe(200);
 }
 
@@ -52,7 +65,10 @@ export async function buy(
   for (const { vendor, price, qty } of items) {
     const product = await createProduct(vendor, { categoryId, variants: [{ price }] }, { stock: 10, publish: true });
     const sku = product.variants[0]!.sku;
-    await eventually(() => api("POST", "/api/v1/cart/items", { token: shopper.accessToken, body: { sku, qty } }), (r) => r.status === 200);
+    await eventually(
+      () => api("POST", "/api/v1/cart/items", { token: shopper.accessToken, body: { sku, qty } }),
+      (r) => r.status === 200,
+    );
   }
   const res = await api("POST", "/api/v1/checkout", {
     token: shopper.accessToken,
@@ -63,11 +79,16 @@ export async function buy(
   return res.json<Checkout>();
 }
 
-export const orderOf = (shopper: Session, id: string) => api("GET", `/api/v1/orders/${id}`, { token: shopper.accessToken }).then((r) => r.json<OrderView>());
-export const payoutsOf = (vendor: Session) => api("GET", "/api/v1/vendor/payouts?limit=100", { token: vendor.accessToken }).then((r) => r.json<Payouts>());
+export const orderOf = (shopper: Session, id: string) =>
+  api("GET", `/api/v1/orders/${id}`, { token: shopper.accessToken }).then((r) => r.json<OrderView>());
+export const payoutsOf = (vendor: Session) =>
+  api("GET", "/api/v1/vendor/payouts?limit=100", { token: vendor.accessToken }).then((r) => r.json<Payouts>());
 
 export async function succeededEvent(orderId: string) {
-  const [event] = await eventually(() => eventsFor(orderId, "payment_intent.succeeded"), (events) => events.length > 0);
+  const [event] = await eventually(
+    () => eventsFor(orderId, "payment_intent.succeeded"),
+    (events) => events.length > 0,
+  );
   return event!;
 }
 
@@ -82,10 +103,17 @@ export async function paidOrder(
 ): Promise<Checkout> {
   const bought = await buy(shopper, categoryId, items);
   expect((await deliver(await succeededEvent(bought.order.id))).status).toBe(200);
-  const order = await eventually(() => orderOf(shopper, bought.order.id), (o) => o.status === "paid");
+  const order = await eventually(
+    () => orderOf(shopper, bought.order.id),
+    (o) => o.status === "paid",
+  );
   for (const sub of order.subOrders) {
     const vendor = items.find((item) => item.vendor.vendorId === sub.vendorId)?.vendor;
-    if (vendor) await eventually(() => payoutsOf(vendor), (p) => p.items.some((e) => e.subOrderId === sub.id && e.kind === "sale"));
+    if (vendor)
+      await eventually(
+        () => payoutsOf(vendor),
+        (p) => p.items.some((e) => e.subOrderId === sub.id && e.kind === "sale"),
+      );
   }
   return { ...bought, order };
 }

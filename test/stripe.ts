@@ -33,8 +33,14 @@ export async function signedAt(eventId: string, timestamp: number): Promise<Fake
 }
 
 /** Delivers a webhook to the gateway, as Stripe does. */
-export function deliver(event: Pick<FakeEvent, "payload" | "signature">, signature = event.signature): Promise<Response> {
-  return api("POST", "/webhooks/stripe", { body: event.payload, headers: signature ? { "stripe-signature": signature } : {} });
+export function deliver(
+  event: Pick<FakeEvent, "payload" | "signature">,
+  signature = event.signature,
+): Promise<Response> {
+  return api("POST", "/webhooks/stripe", {
+    body: event.payload,
+    headers: signature ? { "stripe-signature": signature } : {},
+  });
 }
 
 export async function objects<T>(kind: "payment_intents" | "transfers" | "refunds" | "accounts"): Promise<T[]> {

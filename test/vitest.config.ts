@@ -7,7 +7,11 @@ import { WEBHOOK_SECRET } from "./global-setup.ts";
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 /** Stripe settings of the payments Worker (and of the tests, which sign webhooks with the same secret). */
-const stripe = (url: string) => ({ STRIPE_SECRET_KEY: "sk_test_system", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: url });
+const stripe = (url: string) => ({
+  STRIPE_SECRET_KEY: "sk_test_system",
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  STRIPE_API_BASE: url,
+});
 
 // The whole system as a client sees it: the gateway under test, every domain Worker behind it,
 // and the local Stripe-compatible server (started by global-setup.ts).

@@ -6,7 +6,19 @@ export const Currency = z
   .regex(/^[A-Z]{3}$/, "Use an ISO 4217 code such as EUR.")
   .refine((code) => SUPPORTED_CURRENCIES.has(code), "This currency is not supported.");
 
-export const SUPPORTED_CURRENCIES = new Set(["EUR", "USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "JPY"]);
+export const SUPPORTED_CURRENCIES = new Set([
+  "EUR",
+  "USD",
+  "GBP",
+  "CHF",
+  "SEK",
+  "DKK",
+  "NOK",
+  "PLN",
+  "CAD",
+  "AUD",
+  "JPY",
+]);
 
 export const MinorUnits = z.number().int().min(0).max(100_000_000);
 

@@ -1,7 +1,7 @@
 import type { JWK } from "jose";
-import type { HoldResult, ReserveResult } from "./inventory.ts";
 import type { PaymentInfo } from "./api/payments.ts";
 import type { VendorStatus } from "./api/vendors.ts";
+import type { HoldResult, ReserveResult } from "./inventory.ts";
 
 /** RPC methods each Worker offers the others over service bindings. */
 export interface AuthRpc {

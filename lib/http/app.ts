@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
 import { observe } from "./observe.ts";
-import { ProblemError, notFound, onError, problem, validationErrors } from "./problem.ts";
+import { notFound, onError, ProblemError, problem, validationErrors } from "./problem.ts";
 import "./context.ts";
 
 /** A group of routes (one resource): its validation errors are problem+json. Mount it on the Worker's app. */

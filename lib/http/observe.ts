@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import { ACTOR_HEADER, TRACE_HEADER, decodeActor } from "#lib/contracts/actor.ts";
+import { ACTOR_HEADER, decodeActor, TRACE_HEADER } from "#lib/contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
 import { log, setLogLevel } from "./log.ts";
 
@@ -10,7 +10,10 @@ const TRACE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
  * Trace id, actor, one JSON log line and one Analytics Engine data point per request.
  * `trustCallerHeaders` is false only at the gateway: the public cannot pick its actor.
  */
-export function observe(worker: string, opts: { trustCallerHeaders: boolean }): MiddlewareHandler<{ Bindings: ObservedEnv }> {
+export function observe(
+  worker: string,
+  opts: { trustCallerHeaders: boolean },
+): MiddlewareHandler<{ Bindings: ObservedEnv }> {
   return async (c, next) => {
     const started = Date.now();
     setLogLevel(c.env?.LOG_LEVEL);

@@ -10,7 +10,9 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   try {
     return atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
   } catch {
-    throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+    throw new ProblemError(400, "The cursor is not valid.", {
+      errors: [{ path: "cursor", message: "Not a cursor from this API." }],
+    });
   }
 }
 

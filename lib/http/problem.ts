@@ -65,7 +65,14 @@ export class ProblemError extends Error {
 
 export function problemResponse(
   status: ContentfulStatusCode,
-  init: { detail?: string; instance?: string; traceId?: string; errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemType } = {},
+  init: {
+    detail?: string;
+    instance?: string;
+    traceId?: string;
+    errors?: Problem["errors"];
+    headers?: Record<string, string>;
+    type?: ProblemType;
+  } = {},
 ): Response {
   const body: Problem = {
     type: init.type ?? "about:blank",
@@ -82,7 +89,12 @@ export function problemResponse(
   });
 }
 
-export function problem(c: Context, status: ContentfulStatusCode, detail?: string, extra: ProblemError["extra"] = {}): Response {
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  detail?: string,
+  extra: ProblemError["extra"] = {},
+): Response {
   return problemResponse(status, {
     detail,
     instance: c.req.path,
@@ -105,7 +117,15 @@ export function onError(err: Error, c: Context): Response {
     if (err.res) return err.res;
     return problem(c, err.status, err.message);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled error", error: String(err), stack: err.stack, traceId: c.get("traceId") }));
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "unhandled error",
+      error: String(err),
+      stack: err.stack,
+      traceId: c.get("traceId"),
+    }),
+  );
   return problem(c, 500, "An unexpected error occurred.");
 }
 

@@ -67,14 +67,19 @@ export async function publishPending(
         await sendToInboxes(env, row.envelope as EventEnvelope);
         sent.push(row.id);
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "outbox publish failed", eventId: row.id, error: String(error) }));
+        console.error(
+          JSON.stringify({ level: "error", msg: "outbox publish failed", eventId: row.id, error: String(error) }),
+        );
         failed.push(row.id);
       }
     }),
   );
   if (sent.length) await db.update(outbox).set({ sentAt: Date.now() }).where(inList(outbox.id, sent));
   if (failed.length) {
-    await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1` }).where(inList(outbox.id, failed));
+    await db
+      .update(outbox)
+      .set({ attempts: sql`${outbox.attempts} + 1` })
+      .where(inList(outbox.id, failed));
   }
   const [left] = await db.select({ n: sql<number>`count(*)` }).from(outbox).where(isNull(outbox.sentAt));
   return left?.n ?? 0;

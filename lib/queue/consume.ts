@@ -59,24 +59,46 @@ async function consumeOne(
       return;
     }
     const outcome = await applyOnce(db, handler, envelope.data, message.attempts);
-    log("info", worker, { ...fields, route: `queue ${envelope.data.type}`, eventId: envelope.data.id, outcome, ms: Date.now() - started });
+    log("info", worker, {
+      ...fields,
+      route: `queue ${envelope.data.type}`,
+      eventId: envelope.data.id,
+      outcome,
+      ms: Date.now() - started,
+    });
     message.ack();
   } catch (error) {
     const delaySeconds = retryDelaySeconds(message.attempts, options.retryBaseSeconds);
     log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
-    if (envelope.success) await noteFailure(db, { envelope: envelope.data, body: message.body, queue, attempts: message.attempts, error }, worker);
+    if (envelope.success)
+      await noteFailure(
+        db,
+        { envelope: envelope.data, body: message.body, queue, attempts: message.attempts, error },
+        worker,
+      );
     message.retry({ delaySeconds });
   }
 }
 
-async function applyOnce(db: DrizzleD1Database, handler: Consumer, envelope: EventEnvelope, attempts: number): Promise<"applied" | "duplicate"> {
-  const [seen] = await db.select({ id: processedEvents.id }).from(processedEvents).where(eq(processedEvents.id, envelope.id));
+async function applyOnce(
+  db: DrizzleD1Database,
+  handler: Consumer,
+  envelope: EventEnvelope,
+  attempts: number,
+): Promise<"applied" | "duplicate"> {
+  const [seen] = await db
+    .select({ id: processedEvents.id })
+    .from(processedEvents)
+    .where(eq(processedEvents.id, envelope.id));
   if (seen) return "duplicate";
   const event = { ...envelope, data: handler.event.data.parse(envelope.data) };
   const effect = await handler.effect(event, db);
   const record = db.insert(processedEvents).values({ id: envelope.id, type: envelope.type, processedAt: Date.now() });
   // A retry that succeeds drops the failure noted for it, unless it had died already (a replay keeps its dead letter).
-  const recovered = attempts > 1 ? [db.delete(deadLetters).where(and(eq(deadLetters.id, envelope.id), isNull(deadLetters.deadAt)))] : [];
+  const recovered =
+    attempts > 1
+      ? [db.delete(deadLetters).where(and(eq(deadLetters.id, envelope.id), isNull(deadLetters.deadAt)))]
+      : [];
   try {
     await db.batch([record, ...recovered, ...effect]);
   } catch (error) {

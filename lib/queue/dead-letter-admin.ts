@@ -41,7 +41,12 @@ export async function listDeadLetters(db: DrizzleD1Database, limit: number, curs
     .where(
       and(
         isNotNull(deadLetters.deadAt),
-        after ? or(lt(deadLetters.deadAt, after.deadAt), and(eq(deadLetters.deadAt, after.deadAt), lt(deadLetters.id, after.id))) : undefined,
+        after
+          ? or(
+              lt(deadLetters.deadAt, after.deadAt),
+              and(eq(deadLetters.deadAt, after.deadAt), lt(deadLetters.id, after.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(deadLetters.deadAt), desc(deadLetters.id))
@@ -59,7 +64,9 @@ function parseCursor(cursor: string | undefined): { deadAt: number; id: string }
   if (text === undefined) return undefined;
   const match = /^(\d+):(.+)$/.exec(text);
   if (!match?.[1] || !match[2]) {
-    throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+    throw new ProblemError(400, "The cursor is not valid.", {
+      errors: [{ path: "cursor", message: "Not a cursor from this API." }],
+    });
   }
   return { deadAt: Number(match[1]), id: match[2] };
 }

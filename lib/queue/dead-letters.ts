@@ -27,7 +27,15 @@ export async function noteFailure(
   try {
     await db
       .insert(deadLetters)
-      .values({ id: envelope.id, type: envelope.type, envelope: failure.body, queue, attempts, lastError, firstFailedAt: Date.now() })
+      .values({
+        id: envelope.id,
+        type: envelope.type,
+        envelope: failure.body,
+        queue,
+        attempts,
+        lastError,
+        firstFailedAt: Date.now(),
+      })
       .onConflictDoUpdate({ target: deadLetters.id, set: { queue, attempts, lastError } });
   } catch (error) {
     log("error", worker, { msg: "could not note a failed attempt", eventId: envelope.id, error: String(error) });
@@ -56,13 +64,33 @@ export async function recordDeadLetters(
       try {
         await db
           .insert(deadLetters)
-          .values({ id, type, envelope: message.body, queue: inbox, firstFailedAt: message.timestamp.getTime(), deadAt })
+          .values({
+            id,
+            type,
+            envelope: message.body,
+            queue: inbox,
+            firstFailedAt: message.timestamp.getTime(),
+            deadAt,
+          })
           .onConflictDoUpdate({ target: deadLetters.id, set: { deadAt } });
-        log("warn", worker, { queue: batch.queue, messageId: message.id, eventId: id, type, msg: "dead letter recorded" });
+        log("warn", worker, {
+          queue: batch.queue,
+          messageId: message.id,
+          eventId: id,
+          type,
+          msg: "dead letter recorded",
+        });
         message.ack();
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts, options.retryBaseSeconds);
-        log("error", worker, { queue: batch.queue, messageId: message.id, eventId: id, msg: "dead letter not recorded, retrying", error: String(error), delaySeconds });
+        log("error", worker, {
+          queue: batch.queue,
+          messageId: message.id,
+          eventId: id,
+          msg: "dead letter not recorded, retrying",
+          error: String(error),
+          delaySeconds,
+        });
         message.retry({ delaySeconds });
       }
     }),

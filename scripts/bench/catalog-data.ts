@@ -15,12 +15,36 @@ const CATEGORY_TREE: Record<string, string[]> = {
 };
 
 const VENDOR_NAMES = [
-  "Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy", "Juniper",
-  "Kauri", "Larch", "Maple", "Nutmeg", "Olive", "Poplar", "Quince", "Rowan", "Spruce", "Tamarind",
+  "Alder",
+  "Birch",
+  "Cedar",
+  "Dogwood",
+  "Elm",
+  "Fir",
+  "Ginkgo",
+  "Hazel",
+  "Ivy",
+  "Juniper",
+  "Kauri",
+  "Larch",
+  "Maple",
+  "Nutmeg",
+  "Olive",
+  "Poplar",
+  "Quince",
+  "Rowan",
+  "Spruce",
+  "Tamarind",
 ].map((tree) => `${tree} Trading`);
 
-const ADJECTIVES = "classic rustic modern compact vintage handmade minimal sturdy soft bright quiet bold tiny large round square slim deep light heavy warm cool natural painted polished woven folding stackable portable everyday".split(" ");
-const MATERIALS = "cotton oak steel linen ceramic wool walnut glass leather bamboo copper brass stone clay silk marble cork jute hemp pewter".split(" ");
+const ADJECTIVES =
+  "classic rustic modern compact vintage handmade minimal sturdy soft bright quiet bold tiny large round square slim deep light heavy warm cool natural painted polished woven folding stackable portable everyday".split(
+    " ",
+  );
+const MATERIALS =
+  "cotton oak steel linen ceramic wool walnut glass leather bamboo copper brass stone clay silk marble cork jute hemp pewter".split(
+    " ",
+  );
 // Ordered by popularity: the first is in about one title in six, the last in about one in a thousand.
 const NOUNS = (
   "mug lamp chair blanket bowl table candle basket vase shirt plate rug jacket cushion kettle shelf apron scarf teapot " +
@@ -44,7 +68,9 @@ const MAX_STATEMENT_BYTES = 90_000;
 /** Applies migrations/catalog/*.sql; each file's statements are separated by drizzle's breakpoints (a trigger is one statement). */
 export async function migrateCatalog(db: D1Database): Promise<void> {
   const dir = new URL("migrations/catalog/", ROOT);
-  for (const file of readdirSync(dir).filter((name) => name.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith(".sql"))
+    .sort()) {
     const statements = readFileSync(new URL(file, dir), "utf8")
       .split("--> statement-breakpoint")
       .map((statement) => statement.trim())
@@ -67,10 +93,19 @@ export async function seedCatalog(db: D1Database, products: number): Promise<{ h
       categories.push([`cat_${child}`, child, title(child), rootId, `/${root}/${child}/`, iso(now)].map(sqlValue));
     }
   }
-  const vendors = VENDOR_NAMES.map((name, i) => [`ven_${pad(i + 1, 6)}`, name.toLowerCase().replace(" ", "-"), name, "approved", iso(now)]);
+  const vendors = VENDOR_NAMES.map((name, i) => [
+    `ven_${pad(i + 1, 6)}`,
+    name.toLowerCase().replace(" ", "-"),
+    name,
+    "approved",
+    iso(now),
+  ]);
   const statements = [
     ...insertRows("categories (id, slug, name, parent_id, path, created_at)", categories),
-    ...insertRows("vendors (id, slug, name, status, updated_at)", vendors.map((row) => row.map(sqlValue))),
+    ...insertRows(
+      "vendors (id, slug, name, status, updated_at)",
+      vendors.map((row) => row.map(sqlValue)),
+    ),
   ];
 
   const pickAdjective = zipf(ADJECTIVES, random);
@@ -92,8 +127,23 @@ export async function seedCatalog(db: D1Database, products: number): Promise<{ h
       const available = random() < 0.85 ? Math.floor(random() * 50) : 0;
       minPrice = Math.min(minPrice, price);
       if (available > 0) inStock = 1;
-      const attributes = JSON.stringify(noun.length % 2 === 0 ? { color: COLORS[v % COLORS.length] } : { size: SIZES[v % SIZES.length] });
-      variantRows.push([`sku_${pad(i, 10)}_${v}`, id, vendor, price, "EUR", attributes, 100 + Math.floor(random() * 2000), v, available, 0].map(sqlValue));
+      const attributes = JSON.stringify(
+        noun.length % 2 === 0 ? { color: COLORS[v % COLORS.length] } : { size: SIZES[v % SIZES.length] },
+      );
+      variantRows.push(
+        [
+          `sku_${pad(i, 10)}_${v}`,
+          id,
+          vendor,
+          price,
+          "EUR",
+          attributes,
+          100 + Math.floor(random() * 2000),
+          v,
+          available,
+          0,
+        ].map(sqlValue),
+      );
     }
     const created = iso(now - (products - i) * 60_000);
     productRows.push(
@@ -122,7 +172,10 @@ export async function seedCatalog(db: D1Database, products: number): Promise<{ h
       "products (id, doc_id, vendor_id, title, description, tags, category_id, category_path, status, currency, min_price, in_stock, rating_avg, rating_count, created_at, updated_at)",
       productRows,
     ),
-    ...insertRows("variants (sku, product_id, vendor_id, price, currency, attributes, weight_grams, position, available, stock_version)", variantRows),
+    ...insertRows(
+      "variants (sku, product_id, vendor_id, price, currency, attributes, weight_grams, position, available, stock_version)",
+      variantRows,
+    ),
   );
   for (let i = 0; i < statements.length; i += 8) {
     await db.batch(statements.slice(i, i + 8).map((statement) => db.prepare(statement)));

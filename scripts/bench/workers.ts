@@ -1,5 +1,5 @@
 // The Workers of the benchmark's Miniflare: the bundled catalog, a bare Worker and a driver that calls Durable Objects from inside workerd.
-import { type Json, type MiniflareOptions, type V4MiniflareOptions, convertV4MiniflareOptions } from "miniflare";
+import { convertV4MiniflareOptions, type Json, type MiniflareOptions, type V4MiniflareOptions } from "miniflare";
 import { bundledWorker } from "../bundle-worker.ts";
 
 // Each Worker answers on its own host name; dispatchFetch never leaves the process's loopback socket.
@@ -69,7 +69,13 @@ export async function benchOptions(): Promise<MiniflareOptions> {
     telemetry: { enabled: false },
     workers: [
       { ...catalog, routes: [`${new URL(HOSTS.catalog).host}/*`] },
-      { name: "bare", modules: true, script: BARE_WORKER, compatibilityDate, routes: [`${new URL(HOSTS.bare).host}/*`] },
+      {
+        name: "bare",
+        modules: true,
+        script: BARE_WORKER,
+        compatibilityDate,
+        routes: [`${new URL(HOSTS.bare).host}/*`],
+      },
       {
         name: "driver",
         modules: true,

@@ -1,17 +1,46 @@
 // Connected accounts (Express), account links, and the onboarding page a link opens: visiting it completes onboarding.
 import { invalidRequest, noSuch } from "./errors.ts";
 import type { Account, AccountLink } from "./objects.ts";
-import { metadata, oneOf, optionalBoolean, optionalHash, optionalString, rejectUnknown, requiredString } from "./params.ts";
+import {
+  metadata,
+  oneOf,
+  optionalBoolean,
+  optionalHash,
+  optionalString,
+  rejectUnknown,
+  requiredString,
+} from "./params.ts";
 import { type Context, ok, type Reply, route } from "./router.ts";
 import { newId, nowSeconds, randomToken } from "./state.ts";
 
 const CREATE_PARAMS = [
-  "type", "email", "metadata", "country", "default_currency", "business_type", "capabilities", "business_profile", "company",
-  "controller", "individual", "settings", "tos_acceptance",
+  "type",
+  "email",
+  "metadata",
+  "country",
+  "default_currency",
+  "business_type",
+  "capabilities",
+  "business_profile",
+  "company",
+  "controller",
+  "individual",
+  "settings",
+  "tos_acceptance",
 ];
 const LINK_PARAMS = ["account", "type", "refresh_url", "return_url", "collect", "collection_options"];
 const LINK_LIFETIME_SECONDS = 300;
-const CURRENCIES: Record<string, string> = { US: "usd", GB: "gbp", CA: "cad", AU: "aud", JP: "jpy", CH: "chf", SE: "sek", NO: "nok", DK: "dkk" };
+const CURRENCIES: Record<string, string> = {
+  US: "usd",
+  GB: "gbp",
+  CA: "cad",
+  AU: "aud",
+  JP: "jpy",
+  CH: "chf",
+  SE: "sek",
+  NO: "nok",
+  DK: "dkk",
+};
 const DUE_BEFORE_ONBOARDING = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"];
 
 function requestedCapabilities(c: Context): Account["capabilities"] {
@@ -40,7 +69,12 @@ function completeOnboarding(c: Context, account: Account): void {
   account.payouts_enabled = true;
   account.details_submitted = true;
   account.requirements = { currently_due: [], eventually_due: [], past_due: [], disabled_reason: null };
-  c.fake.events.emit("account.updated", account, { requestId: null, idempotencyKey: null }, { previousAttributes: previous, account: account.id });
+  c.fake.events.emit(
+    "account.updated",
+    account,
+    { requestId: null, idempotencyKey: null },
+    { previousAttributes: previous, account: account.id },
+  );
 }
 
 const redirect = (location: string): Reply => ({ status: 302, headers: { location } });
@@ -63,7 +97,12 @@ export const accountRoutes = [
       email: optionalString(c.params, "email") ?? null,
       metadata: metadata(c.params),
       payouts_enabled: false,
-      requirements: { currently_due: [...DUE_BEFORE_ONBOARDING], eventually_due: [...DUE_BEFORE_ONBOARDING], past_due: [...DUE_BEFORE_ONBOARDING], disabled_reason: "requirements.past_due" },
+      requirements: {
+        currently_due: [...DUE_BEFORE_ONBOARDING],
+        eventually_due: [...DUE_BEFORE_ONBOARDING],
+        past_due: [...DUE_BEFORE_ONBOARDING],
+        disabled_reason: "requirements.past_due",
+      },
       type,
     };
     c.fake.store.accounts.set(account.id, account);
@@ -80,7 +119,8 @@ export const accountRoutes = [
     rejectUnknown(c.params, LINK_PARAMS);
     const accountId = requiredString(c.params, "account");
     const type = oneOf(c.params, "type", ["account_onboarding", "account_update"]);
-    if (type === undefined) throw invalidRequest("Missing required param: type.", { code: "parameter_missing", param: "type" });
+    if (type === undefined)
+      throw invalidRequest("Missing required param: type.", { code: "parameter_missing", param: "type" });
     if (!c.fake.store.accounts.has(accountId)) throw noSuch("account", accountId, "account");
     const created = nowSeconds();
     const token = randomToken(24);

@@ -14,7 +14,11 @@ export interface TestCard {
 const TEST_CARDS: Record<string, TestCard> = {
   pm_card_visa: { brand: "visa", last4: "4242" },
   pm_card_mastercard: { brand: "mastercard", last4: "4444" },
-  pm_card_chargeDeclined: { brand: "visa", last4: "0002", decline: { code: "card_declined", declineCode: "generic_decline", message: "Your card was declined." } },
+  pm_card_chargeDeclined: {
+    brand: "visa",
+    last4: "0002",
+    decline: { code: "card_declined", declineCode: "generic_decline", message: "Your card was declined." },
+  },
   pm_card_chargeDeclinedInsufficientFunds: {
     brand: "visa",
     last4: "9995",
@@ -55,7 +59,13 @@ export function createCharge(store: Store, intent: PaymentIntent, paymentMethod:
           seller_message: "The bank did not return any further details with this decline.",
           type: "issuer_declined",
         }
-      : { network_status: "approved_by_network", reason: null, risk_level: "normal", seller_message: "Payment complete.", type: "authorized" },
+      : {
+          network_status: "approved_by_network",
+          reason: null,
+          risk_level: "normal",
+          seller_message: "Payment complete.",
+          type: "authorized",
+        },
     paid: !declined,
     payment_intent: intent.id,
     payment_method: paymentMethod,

@@ -10,7 +10,8 @@ function jsonBody(c: Context): Record<string, unknown> {
   if (c.body.trim() === "") return {};
   try {
     const parsed: unknown = JSON.parse(c.body);
-    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // answered below
   }
@@ -31,25 +32,35 @@ function findEvent(c: Context<{ id: string }>): StoredEvent {
 
 /** An event as a test delivers it: the exact body and a `Stripe-Signature` made now (or at `timestamp`). */
 function signed(c: Context, event: StoredEvent, timestamp?: number) {
-  return { id: event.id, type: event.type, payload: event.payload, signature: signatureHeader(event.payload, c.fake.webhooks.secret, timestamp) };
+  return {
+    id: event.id,
+    type: event.type,
+    payload: event.payload,
+    signature: signatureHeader(event.payload, c.fake.webhooks.secret, timestamp),
+  };
 }
 
 export const controlRoutes = [
   route("GET", "/_fake/events", (c) => {
-    const events = c.fake.events.list({ type: c.query.get("type") ?? undefined, since: c.query.get("since") ?? undefined });
+    const events = c.fake.events.list({
+      type: c.query.get("type") ?? undefined,
+      since: c.query.get("since") ?? undefined,
+    });
     return ok({ events: events.map((event) => signed(c, event)) });
   }),
 
   route("GET", "/_fake/events/:id/signed", (c) => {
     const timestamp = c.query.get("timestamp");
-    if (timestamp !== null && !/^\d+$/.test(timestamp)) throw invalidRequest("timestamp must be unix seconds.", { param: "timestamp" });
+    if (timestamp !== null && !/^\d+$/.test(timestamp))
+      throw invalidRequest("timestamp must be unix seconds.", { param: "timestamp" });
     return ok(signed(c, findEvent(c), timestamp === null ? undefined : Number(timestamp)));
   }),
 
   /** Sends an event to the webhook URL again (duplicates, reordering); answers after the first attempt. */
   route("POST", "/_fake/events/:id/deliver", async (c) => {
     const event = findEvent(c);
-    if (!c.fake.webhooks.hasEndpoint) throw invalidRequest("The fake was started without a webhook URL.", { status: 409 });
+    if (!c.fake.webhooks.hasEndpoint)
+      throw invalidRequest("The fake was started without a webhook URL.", { status: 409 });
     const { delivery, firstAttempt } = c.fake.webhooks.send(event);
     await firstAttempt;
     return ok(delivery);
@@ -63,7 +74,8 @@ export const controlRoutes = [
     const intent = store.paymentIntents.get(c.path.id);
     if (!intent) throw noSuch("payment_intent", c.path.id);
     const charge = intent.latest_charge ? store.charges.get(intent.latest_charge) : undefined;
-    if (intent.status !== "succeeded" || !charge) throw invalidRequest(`PaymentIntent ${intent.id} has no successful charge to dispute.`);
+    if (intent.status !== "succeeded" || !charge)
+      throw invalidRequest(`PaymentIntent ${intent.id} has no successful charge to dispute.`);
     const body = jsonBody(c);
     const dispute: Dispute = {
       id: newId("dp"),

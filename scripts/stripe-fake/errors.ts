@@ -26,7 +26,10 @@ export class StripeApiError extends Error {
 
 const docUrl = (code: string) => `https://stripe.com/docs/error-codes/${code.replaceAll("_", "-")}`;
 
-export function invalidRequest(message: string, details: { code?: string; param?: string; status?: number; extra?: Record<string, unknown> } = {}): StripeApiError {
+export function invalidRequest(
+  message: string,
+  details: { code?: string; param?: string; status?: number; extra?: Record<string, unknown> } = {},
+): StripeApiError {
   const { code, param, status = 400, extra } = details;
   return new StripeApiError(status, {
     type: "invalid_request_error",
@@ -37,15 +40,32 @@ export function invalidRequest(message: string, details: { code?: string; param?
   });
 }
 
-export const missingParam = (param: string) => invalidRequest(`Missing required param: ${param}.`, { code: "parameter_missing", param });
+export const missingParam = (param: string) =>
+  invalidRequest(`Missing required param: ${param}.`, { code: "parameter_missing", param });
 
 /** An object named in the URL is unknown (404), or one named by a parameter (400, with `param`). */
 export function noSuch(label: string, id: string, param?: string): StripeApiError {
-  return invalidRequest(`No such ${label}: '${id}'`, { code: "resource_missing", status: param ? 400 : 404, ...(param ? { param } : {}) });
+  return invalidRequest(`No such ${label}: '${id}'`, {
+    code: "resource_missing",
+    status: param ? 400 : 404,
+    ...(param ? { param } : {}),
+  });
 }
 
-export function cardError(code: string, declineCode: string, message: string, extra: Record<string, unknown>): StripeApiError {
-  return new StripeApiError(402, { type: "card_error", code, decline_code: declineCode, message, doc_url: docUrl(code), ...extra });
+export function cardError(
+  code: string,
+  declineCode: string,
+  message: string,
+  extra: Record<string, unknown>,
+): StripeApiError {
+  return new StripeApiError(402, {
+    type: "card_error",
+    code,
+    decline_code: declineCode,
+    message,
+    doc_url: docUrl(code),
+    ...extra,
+  });
 }
 
 export function idempotencyError(key: string): StripeApiError {

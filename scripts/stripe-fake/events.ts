@@ -35,7 +35,12 @@ export class EventLog {
     this.onEvent = onEvent;
   }
 
-  emit(type: string, object: object, origin: EventOrigin, extra: { previousAttributes?: object; account?: string } = {}): StoredEvent {
+  emit(
+    type: string,
+    object: object,
+    origin: EventOrigin,
+    extra: { previousAttributes?: object; account?: string } = {},
+  ): StoredEvent {
     const id = newId("evt");
     const created = nowSeconds();
     const event = {

@@ -27,7 +27,8 @@ export class Faults {
     const mode = body.mode ?? "drop";
     if (!isMode(mode)) throw invalidRequest("mode must be drop, fail, hang or refuse.", { param: "mode" });
     const path = body.path ?? "/v1/";
-    if (typeof path !== "string" || !path.startsWith("/v1/")) throw invalidRequest("path must start with /v1/.", { param: "path" });
+    if (typeof path !== "string" || !path.startsWith("/v1/"))
+      throw invalidRequest("path must start with /v1/.", { param: "path" });
     const rule: FaultRule = { mode, path, times, hangMs: count(body.hangMs ?? 2_000, "hangMs") };
     if (times > 0) this.rules.push(rule);
     return rule;

@@ -17,7 +17,11 @@ export function fingerprint(method: string, path: string, params: Params): strin
   const sorted = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sorted);
     if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sorted(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, v]) => [k, sorted(v)]),
+      );
     }
     return value;
   };
@@ -37,7 +41,11 @@ export const isSaved = (status: number) => status < 400 || status === 402 || sta
 export class IdempotencyStore {
   private readonly saved = new Map<string, Saved>();
 
-  lookup(apiKey: string, key: string, print: string): { replay: { status: number; body: string } } | "conflict" | undefined {
+  lookup(
+    apiKey: string,
+    key: string,
+    print: string,
+  ): { replay: { status: number; body: string } } | "conflict" | undefined {
     const id = `${apiKey}\n${key}`;
     const saved = this.saved.get(id);
     if (!saved) return undefined;

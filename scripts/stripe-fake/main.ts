@@ -7,7 +7,9 @@ const fake = await startStripeFake({
   webhookUrl,
   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || "whsec_local",
 });
-console.log(`Stripe fake on ${fake.url}${webhookUrl ? `, webhooks to ${webhookUrl}` : " (no webhook URL: events at /_fake/events)"}`);
+console.log(
+  `Stripe fake on ${fake.url}${webhookUrl ? `, webhooks to ${webhookUrl}` : " (no webhook URL: events at /_fake/events)"}`,
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

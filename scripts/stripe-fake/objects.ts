@@ -127,7 +127,12 @@ export interface Account {
   email: string | null;
   metadata: Metadata;
   payouts_enabled: boolean;
-  requirements: { currently_due: string[]; eventually_due: string[]; past_due: string[]; disabled_reason: string | null };
+  requirements: {
+    currently_due: string[];
+    eventually_due: string[];
+    past_due: string[];
+    disabled_reason: string | null;
+  };
   type: string;
 }
 

@@ -17,7 +17,8 @@ export function parseForm(text: string): Params {
 /** Stripe refuses parameters an endpoint does not know: a typo fails loudly instead of being ignored. */
 export function rejectUnknown(params: Params, known: readonly string[]): void {
   const unknown = Object.keys(params).find((name) => !known.includes(name) && name !== "expand");
-  if (unknown !== undefined) throw invalidRequest(`Received unknown parameter: ${unknown}`, { code: "parameter_unknown", param: unknown });
+  if (unknown !== undefined)
+    throw invalidRequest(`Received unknown parameter: ${unknown}`, { code: "parameter_unknown", param: unknown });
 }
 
 function scalar(value: Value, param: string): string | undefined {
@@ -39,10 +40,16 @@ export function requiredString(params: Params, param: string): string {
 export function optionalInteger(params: Params, param: string, min = 0): number | undefined {
   const value = optionalString(params, param);
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw invalidRequest(`Invalid integer: ${value}`, { code: "parameter_invalid_integer", param });
+  if (!/^-?\d+$/.test(value))
+    throw invalidRequest(`Invalid integer: ${value}`, { code: "parameter_invalid_integer", param });
   const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw invalidRequest(`Invalid integer: ${value}`, { code: "parameter_invalid_integer", param });
-  if (number < min) throw invalidRequest(`This value must be greater than or equal to ${min}.`, { code: "parameter_invalid_integer", param });
+  if (!Number.isSafeInteger(number))
+    throw invalidRequest(`Invalid integer: ${value}`, { code: "parameter_invalid_integer", param });
+  if (number < min)
+    throw invalidRequest(`This value must be greater than or equal to ${min}.`, {
+      code: "parameter_invalid_integer",
+      param,
+    });
   return number;
 }
 
@@ -64,14 +71,22 @@ export function oneOf<T extends string>(params: Params, param: string, allowed: 
   const value = optionalString(params, param);
   if (value === undefined) return undefined;
   const match = allowed.find((candidate) => candidate === value);
-  if (match === undefined) throw invalidRequest(`Invalid ${param}: must be one of ${allowed.join(", ")}`, { code: "parameter_invalid_string", param });
+  if (match === undefined)
+    throw invalidRequest(`Invalid ${param}: must be one of ${allowed.join(", ")}`, {
+      code: "parameter_invalid_string",
+      param,
+    });
   return match;
 }
 
 /** Three letters, lowercased as Stripe stores them. */
 export function requiredCurrency(params: Params): string {
   const currency = requiredString(params, "currency");
-  if (!/^[a-z]{3}$/i.test(currency)) throw invalidRequest(`Invalid currency: ${currency.toLowerCase()}.`, { code: "parameter_invalid_string", param: "currency" });
+  if (!/^[a-z]{3}$/i.test(currency))
+    throw invalidRequest(`Invalid currency: ${currency.toLowerCase()}.`, {
+      code: "parameter_invalid_string",
+      param: "currency",
+    });
   return currency.toLowerCase();
 }
 
@@ -79,7 +94,8 @@ export function requiredCurrency(params: Params): string {
 export function optionalHash(params: Params, param: string): Params | undefined {
   const value = params[param];
   if (value === undefined || value === "") return undefined;
-  if (typeof value === "string" || Array.isArray(value)) throw invalidRequest(`Invalid object: ${param}`, { code: "parameter_invalid_object", param });
+  if (typeof value === "string" || Array.isArray(value))
+    throw invalidRequest(`Invalid object: ${param}`, { code: "parameter_invalid_object", param });
   return value;
 }
 
@@ -90,13 +106,26 @@ export function metadata(params: Params, current: Metadata = {}): Metadata {
   const result: Metadata = { ...current };
   for (const [key, value] of Object.entries(hash)) {
     const param = `metadata[${key}]`;
-    if (typeof value !== "string") throw invalidRequest(`Invalid string: ${param}`, { code: "parameter_invalid_string", param });
-    if (key.length > 40) throw invalidRequest(`Metadata keys can be at most 40 characters long.`, { code: "parameter_invalid_string", param });
-    if (value.length > 500) throw invalidRequest(`Metadata values can be at most 500 characters long.`, { code: "parameter_invalid_string", param });
+    if (typeof value !== "string")
+      throw invalidRequest(`Invalid string: ${param}`, { code: "parameter_invalid_string", param });
+    if (key.length > 40)
+      throw invalidRequest(`Metadata keys can be at most 40 characters long.`, {
+        code: "parameter_invalid_string",
+        param,
+      });
+    if (value.length > 500)
+      throw invalidRequest(`Metadata values can be at most 500 characters long.`, {
+        code: "parameter_invalid_string",
+        param,
+      });
     if (value === "") delete result[key];
     else result[key] = value;
   }
-  if (Object.keys(result).length > 50) throw invalidRequest("You can have at most 50 metadata keys.", { code: "parameter_invalid_object", param: "metadata" });
+  if (Object.keys(result).length > 50)
+    throw invalidRequest("You can have at most 50 metadata keys.", {
+      code: "parameter_invalid_object",
+      param: "metadata",
+    });
   return result;
 }
 

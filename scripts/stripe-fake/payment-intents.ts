@@ -2,21 +2,69 @@
 import { createCharge, testCard } from "./charges.ts";
 import { cardError, invalidRequest, noSuch } from "./errors.ts";
 import type { PaymentIntent } from "./objects.ts";
-import { metadata, oneOf, optionalBoolean, optionalHash, optionalString, rejectUnknown, requiredCurrency, requiredInteger, type Params } from "./params.ts";
+import {
+  metadata,
+  oneOf,
+  optionalBoolean,
+  optionalHash,
+  optionalString,
+  type Params,
+  rejectUnknown,
+  requiredCurrency,
+  requiredInteger,
+} from "./params.ts";
 import { type Context, ok, route } from "./router.ts";
 import { newId, nowSeconds, randomToken } from "./state.ts";
 
 const CREATE_PARAMS = [
-  "amount", "currency", "automatic_payment_methods", "capture_method", "confirm", "confirmation_method", "customer", "description",
-  "error_on_requires_action", "metadata", "off_session", "on_behalf_of", "payment_method", "payment_method_options",
-  "payment_method_types", "receipt_email", "return_url", "setup_future_usage", "shipping", "statement_descriptor",
-  "statement_descriptor_suffix", "transfer_group", "use_stripe_sdk",
+  "amount",
+  "currency",
+  "automatic_payment_methods",
+  "capture_method",
+  "confirm",
+  "confirmation_method",
+  "customer",
+  "description",
+  "error_on_requires_action",
+  "metadata",
+  "off_session",
+  "on_behalf_of",
+  "payment_method",
+  "payment_method_options",
+  "payment_method_types",
+  "receipt_email",
+  "return_url",
+  "setup_future_usage",
+  "shipping",
+  "statement_descriptor",
+  "statement_descriptor_suffix",
+  "transfer_group",
+  "use_stripe_sdk",
 ];
-const CONFIRM_PARAMS = ["payment_method", "payment_method_options", "receipt_email", "return_url", "off_session", "error_on_requires_action", "use_stripe_sdk", "setup_future_usage", "shipping"];
+const CONFIRM_PARAMS = [
+  "payment_method",
+  "payment_method_options",
+  "receipt_email",
+  "return_url",
+  "off_session",
+  "error_on_requires_action",
+  "use_stripe_sdk",
+  "setup_future_usage",
+  "shipping",
+];
 const CANCEL_PARAMS = ["cancellation_reason"];
 
 /** Stripe's smallest chargeable amounts in the smallest currency unit; other currencies take 50. */
-const MINIMUM_AMOUNT: Record<string, number> = { usd: 50, eur: 50, gbp: 30, chf: 50, sek: 300, nok: 300, dkk: 250, jpy: 50 };
+const MINIMUM_AMOUNT: Record<string, number> = {
+  usd: 50,
+  eur: 50,
+  gbp: 30,
+  chf: 50,
+  sek: 300,
+  nok: 300,
+  dkk: 250,
+  jpy: 50,
+};
 
 function automaticPaymentMethods(params: Params): PaymentIntent["automatic_payment_methods"] {
   const hash = optionalHash(params, "automatic_payment_methods");
@@ -54,7 +102,12 @@ function attempt(c: Context, intent: PaymentIntent, paymentMethod: string): void
       message: decline.message,
       doc_url: `https://stripe.com/docs/error-codes/${decline.code.replaceAll("_", "-")}`,
       charge: charge.id,
-      payment_method: { id: paymentMethod, object: "payment_method" as const, type: "card" as const, card: { brand: card.brand, last4: card.last4 } },
+      payment_method: {
+        id: paymentMethod,
+        object: "payment_method" as const,
+        type: "card" as const,
+        card: { brand: card.brand, last4: card.last4 },
+      },
     };
     intent.status = "requires_payment_method";
     intent.payment_method = null;
@@ -87,7 +140,11 @@ export const paymentIntentRoutes = [
     const amount = requiredInteger(params, "amount", 1);
     const currency = requiredCurrency(params);
     const minimum = MINIMUM_AMOUNT[currency] ?? 50;
-    if (amount < minimum) throw invalidRequest(`Amount must be at least ${minimum} in the smallest unit of ${currency}`, { code: "amount_too_small", param: "amount" });
+    if (amount < minimum)
+      throw invalidRequest(`Amount must be at least ${minimum} in the smallest unit of ${currency}`, {
+        code: "amount_too_small",
+        param: "amount",
+      });
     const paymentMethod = optionalString(params, "payment_method");
     if (paymentMethod !== undefined) testCard(paymentMethod, "payment_method");
     const confirm = optionalBoolean(params, "confirm") ?? false;
@@ -144,10 +201,19 @@ export const paymentIntentRoutes = [
 
   route("POST", "/v1/payment_intents/:id/cancel", (c) => {
     rejectUnknown(c.params, CANCEL_PARAMS);
-    const reason = oneOf(c.params, "cancellation_reason", ["duplicate", "fraudulent", "requested_by_customer", "abandoned"]);
+    const reason = oneOf(c.params, "cancellation_reason", [
+      "duplicate",
+      "fraudulent",
+      "requested_by_customer",
+      "abandoned",
+    ]);
     const intent = find(c);
     if (intent.status !== "requires_payment_method" && intent.status !== "requires_confirmation") {
-      unexpectedState(intent, "cancel", "requires_payment_method, requires_capture, requires_confirmation, requires_action, processing");
+      unexpectedState(
+        intent,
+        "cancel",
+        "requires_payment_method, requires_capture, requires_confirmation, requires_action, processing",
+      );
     }
     intent.status = "canceled";
     intent.canceled_at = nowSeconds();

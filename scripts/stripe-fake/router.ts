@@ -45,14 +45,22 @@ export interface Route {
   handle(c: Context): Reply | Promise<Reply>;
 }
 
-export function route<P extends string>(method: "GET" | "POST" | "DELETE", path: P, handle: (c: Context<PathParams<P>>) => Reply | Promise<Reply>): Route {
+export function route<P extends string>(
+  method: "GET" | "POST" | "DELETE",
+  path: P,
+  handle: (c: Context<PathParams<P>>) => Reply | Promise<Reply>,
+): Route {
   return { method, segments: path.split("/").filter(Boolean), handle };
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
 
 /** The route for a request and its path parameters. */
-export function match(routes: readonly Route[], method: string, pathname: string): { route: Route; path: Record<string, string> } | undefined {
+export function match(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; path: Record<string, string> } | undefined {
   const segments = pathname.split("/").filter(Boolean);
   for (const candidate of routes) {
     if (candidate.method !== method || candidate.segments.length !== segments.length) continue;

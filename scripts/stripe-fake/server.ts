@@ -51,7 +51,14 @@ async function control(fake: Fake, req: IncomingMessage, url: URL, body: string)
   const found = match(CONTROL_ROUTES, method, url.pathname);
   if (!found) return errorAnswer(invalidRequest(`No test control ${method} ${url.pathname}.`, { status: 404 }));
   const params = parseForm(url.search.slice(1));
-  const reply = await found.route.handle({ fake, path: found.path, params, query: url.searchParams, body, origin: { requestId: null, idempotencyKey: null } });
+  const reply = await found.route.handle({
+    fake,
+    path: found.path,
+    params,
+    query: url.searchParams,
+    body,
+    origin: { requestId: null, idempotencyKey: null },
+  });
   return { status: reply.status, text: reply.body === undefined ? "" : json(reply.body), headers: reply.headers ?? {} };
 }
 
@@ -89,8 +96,14 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       const body = await readBody(req);
       const isApi = !url.pathname.startsWith("/_fake/");
       fault = isApi ? fake.faults.take(url.pathname) : undefined;
-      if (fault?.mode === "fail") answer = errorAnswer(new StripeApiError(500, { type: "api_error", message: "An injected fault of the local Stripe server." }));
-      else if (fault?.mode === "refuse") answer = errorAnswer(invalidRequest("An injected refusal of the local Stripe server.", { code: "injected_refusal" }));
+      if (fault?.mode === "fail")
+        answer = errorAnswer(
+          new StripeApiError(500, { type: "api_error", message: "An injected fault of the local Stripe server." }),
+        );
+      else if (fault?.mode === "refuse")
+        answer = errorAnswer(
+          invalidRequest("An injected refusal of the local Stripe server.", { code: "injected_refusal" }),
+        );
       else answer = isApi ? await api.handle(req, url, body, requestId) : await control(fake, req, url, body);
     } catch (error) {
       answer = errorAnswer(error, { "request-id": requestId });

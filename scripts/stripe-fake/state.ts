@@ -23,7 +23,15 @@ export class Store {
 
   /** Any object by its id, for `expand[]`. */
   find(id: string): object | undefined {
-    for (const map of [this.paymentIntents, this.charges, this.refunds, this.transfers, this.reversals, this.accounts, this.disputes]) {
+    for (const map of [
+      this.paymentIntents,
+      this.charges,
+      this.refunds,
+      this.transfers,
+      this.reversals,
+      this.accounts,
+      this.disputes,
+    ]) {
       const found = map.get(id);
       if (found) return found;
     }
@@ -46,7 +54,16 @@ export class Store {
   }
 
   reset(): void {
-    for (const map of [this.paymentIntents, this.charges, this.refunds, this.transfers, this.reversals, this.accounts, this.disputes, this.onboardingLinks]) {
+    for (const map of [
+      this.paymentIntents,
+      this.charges,
+      this.refunds,
+      this.transfers,
+      this.reversals,
+      this.accounts,
+      this.disputes,
+      this.onboardingLinks,
+    ]) {
       map.clear();
     }
   }

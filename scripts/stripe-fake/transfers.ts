@@ -1,11 +1,27 @@
 // Connect transfers to connected accounts (separate charges and transfers) and their reversals.
 import { invalidRequest, noSuch } from "./errors.ts";
 import type { Transfer, TransferReversal } from "./objects.ts";
-import { metadata, optionalInteger, optionalString, rejectUnknown, requiredCurrency, requiredInteger, requiredString } from "./params.ts";
+import {
+  metadata,
+  optionalInteger,
+  optionalString,
+  rejectUnknown,
+  requiredCurrency,
+  requiredInteger,
+  requiredString,
+} from "./params.ts";
 import { type Context, ok, route } from "./router.ts";
 import { newId, nowSeconds } from "./state.ts";
 
-const CREATE_PARAMS = ["amount", "currency", "destination", "transfer_group", "metadata", "description", "source_transaction"];
+const CREATE_PARAMS = [
+  "amount",
+  "currency",
+  "destination",
+  "transfer_group",
+  "metadata",
+  "description",
+  "source_transaction",
+];
 const REVERSAL_PARAMS = ["amount", "metadata", "description", "refund_application_fee"];
 
 function find(c: Context<{ id: string }>): Transfer {
@@ -24,7 +40,8 @@ export const transferRoutes = [
     const destination = requiredString(params, "destination");
     if (!store.accounts.has(destination)) throw noSuch("destination", destination, "destination");
     const source = optionalString(params, "source_transaction");
-    if (source !== undefined && store.charges.get(source)?.status !== "succeeded") throw noSuch("charge", source, "source_transaction");
+    if (source !== undefined && store.charges.get(source)?.status !== "succeeded")
+      throw noSuch("charge", source, "source_transaction");
     const id = newId("tr");
     const transfer: Transfer = {
       id,
@@ -57,10 +74,14 @@ export const transferRoutes = [
     const requested = optionalInteger(c.params, "amount", 1);
     const meta = metadata(c.params);
     const left = transfer.amount - transfer.amount_reversed;
-    if (left === 0) throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`, { param: "amount" });
+    if (left === 0)
+      throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`, { param: "amount" });
     const amount = requested ?? left;
     if (amount > left) {
-      throw invalidRequest(`Reversal amount (${amount}) is greater than the amount left on the transfer (${left})`, { code: "amount_too_large", param: "amount" });
+      throw invalidRequest(`Reversal amount (${amount}) is greater than the amount left on the transfer (${left})`, {
+        code: "amount_too_large",
+        param: "amount",
+      });
     }
     const reversal: TransferReversal = {
       id: newId("trr"),

@@ -73,14 +73,19 @@ export class WebhookSender {
     try {
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": signature, "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" },
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "stripe-signature": signature,
+          "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        },
         body: delivery.payload,
         signal: abort.signal,
       });
       record.status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (error) {
-      record.error = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      record.error =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     } finally {
       clearTimeout(timeout);
       this.inFlight.delete(abort);

@@ -1,8 +1,8 @@
 // A hostile client of the running marketplace, over HTTP only: every request from its own address, bursts fired at
 // once, answers (or their absence) recorded rather than trusted.
 import { randomUUID } from "node:crypto";
+import { importJWK, type JWK, SignJWT } from "jose";
 import { inject } from "vitest";
-import { type JWK, SignJWT, importJWK } from "jose";
 import { unseal } from "../../workers/auth/src/services/key-sealing.ts";
 import { PASSWORD } from "./global-setup.ts";
 import { LocalState } from "./local-db.ts";
@@ -46,7 +46,12 @@ export async function call<T = unknown>(method: string, path: string, opts: Call
   }
   const started = Date.now();
   try {
-    const res = await fetch(`${gateway()}${path}`, { method, headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+    const res = await fetch(`${gateway()}${path}`, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -62,7 +67,12 @@ export async function call<T = unknown>(method: string, path: string, opts: Call
 }
 
 /** Like call, but anything other than `expected` is an error (for arranging, not for attacking). */
-export async function must<T = unknown>(expected: number | number[], method: string, path: string, opts: CallOptions = {}): Promise<T> {
+export async function must<T = unknown>(
+  expected: number | number[],
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const answer = await call<T>(method, path, opts);
     // A keep-alive socket of a killed server fails once; arranging calls are safe to repeat.
@@ -70,7 +80,8 @@ export async function must<T = unknown>(expected: number | number[], method: str
       await sleep(300);
       continue;
     }
-    if (![expected].flat().includes(answer.status)) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body) ?? answer.error}`);
+    if (![expected].flat().includes(answer.status))
+      throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body) ?? answer.error}`);
     return answer.body;
   }
 }
@@ -96,7 +107,13 @@ function problemDetail(a: Answer): string {
   return typeof body?.detail === "string" ? `(${body.detail.slice(0, 80)})` : "";
 }
 
-export async function eventually<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {
@@ -129,7 +146,9 @@ function subOf(token: string): string {
 }
 
 async function login(email: string): Promise<Account> {
-  const { accessToken } = await must<{ accessToken: string }>(200, "POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });
+  const { accessToken } = await must<{ accessToken: string }>(200, "POST", "/api/v1/auth/login", {
+    body: { email, password: PASSWORD },
+  });
   return { token: accessToken, userId: subOf(accessToken) };
 }
 
@@ -138,7 +157,11 @@ export async function signUp(prefix: string): Promise<Account & { email: string 
   const email = `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
   await must(201, "POST", "/api/v1/auth/register", { body: { email, password: PASSWORD, name: prefix } });
   const account = await login(email);
-  await eventually(`profile of ${email}`, () => call("GET", "/api/v1/me", { token: account.token }), (a) => a.status === 200);
+  await eventually(
+    `profile of ${email}`,
+    () => call("GET", "/api/v1/me", { token: account.token }),
+    (a) => a.status === 200,
+  );
   return { ...account, email };
 }
 
@@ -146,7 +169,10 @@ export async function signUp(prefix: string): Promise<Account & { email: string 
 export async function vendor(name: string, opts: { connect?: boolean } = {}): Promise<Vendor> {
   const owner = await signUp(name.toLowerCase().replace(/[^a-z]+/g, "-"));
   const slug = `rel-${randomUUID().slice(0, 8)}`;
-  const { id: vendorId } = await must<{ id: string }>(201, "POST", "/api/v1/vendors", { token: owner.token, body: { name, slug, description: "Reliability." } });
+  const { id: vendorId } = await must<{ id: string }>(201, "POST", "/api/v1/vendors", {
+    token: owner.token,
+    body: { name, slug, description: "Reliability." },
+  });
   await must(200, "POST", `/api/v1/admin/vendors/${vendorId}/approve`, { token: admin(), body: {} });
   const signedIn = await login(owner.email);
   const v: Vendor = { ...signedIn, vendorId, accountId: null };
@@ -156,9 +182,18 @@ export async function vendor(name: string, opts: { connect?: boolean } = {}): Pr
 
 /** Stripe onboarding done: the link visited, account.updated delivered by the fake, payouts enabled in payments. */
 export async function connect(v: Account): Promise<string> {
-  const { accountId, url } = await must<{ accountId: string; url: string }>(200, "POST", "/api/v1/vendor/payouts/onboarding", { token: v.token, body: {} });
+  const { accountId, url } = await must<{ accountId: string; url: string }>(
+    200,
+    "POST",
+    "/api/v1/vendor/payouts/onboarding",
+    { token: v.token, body: {} },
+  );
   await fetch(url, { redirect: "manual" });
-  await eventually(`payouts enabled for ${accountId}`, () => payouts(v), (p) => p.account?.payoutsEnabled === true);
+  await eventually(
+    `payouts enabled for ${accountId}`,
+    () => payouts(v),
+    (p) => p.account?.payoutsEnabled === true,
+  );
   return accountId;
 }
 
@@ -176,7 +211,13 @@ export async function shopper(): Promise<Account> {
   const jwk = JSON.parse(await unseal(inject("keySecret"), row.private_jwk_sealed)) as JWK;
   const now = Math.floor(Date.now() / 1000);
   const userId = `usr_reliability_${++syntheticSeq}_${randomUUID().slice(0, 8)}`;
-  const token = await new SignJWT({ sub: userId, roles: ["customer"], iss: "marketplace-auth", aud: "marketplace-api", jti: randomUUID() })
+  const token = await new SignJWT({
+    sub: userId,
+    roles: ["customer"],
+    iss: "marketplace-auth",
+    aud: "marketplace-api",
+    jti: randomUUID(),
+  })
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: row.kid })
     .setIssuedAt(now)
     .setExpirationTime(now + 900)
@@ -188,7 +229,9 @@ export async function shopper(): Promise<Account> {
 
 export async function category(): Promise<string> {
   const slug = `rel-${randomUUID().slice(0, 8)}`;
-  return (await must<{ id: string }>(201, "POST", "/api/v1/admin/categories", { token: admin(), body: { name: slug, slug } })).id;
+  return (
+    await must<{ id: string }>(201, "POST", "/api/v1/admin/categories", { token: admin(), body: { name: slug, slug } })
+  ).id;
 }
 
 export interface Sku {
@@ -208,7 +251,11 @@ export async function product(v: Vendor, categoryId: string, price: number, stoc
   const sku = created.variants[0]?.sku ?? "";
   await must(200, "PUT", `/api/v1/vendor/inventory/${sku}`, { token: v.token, body: { onHand: stock } });
   await must(200, "POST", `/api/v1/vendor/products/${created.id}/publish`, { token: v.token });
-  await eventually(`product ${created.id} on sale`, () => call("GET", `/api/v1/products/${created.id}`, { token: v.token }), (a) => a.status === 200);
+  await eventually(
+    `product ${created.id} on sale`,
+    () => call("GET", `/api/v1/products/${created.id}`, { token: v.token }),
+    (a) => a.status === 200,
+  );
   return { sku, productId: created.id, price, vendor: v, initialStock: stock };
 }
 
@@ -221,7 +268,14 @@ export interface OrderView {
   currency: string;
   lines: { sku: string; qty: number; lineTotal: number; vendorId: string }[];
   refund: { amount: number; status: string; reason: string } | null;
-  subOrders: { id: string; vendorId: string; total: number; refunded: number; status: string; trackingNumber: string | null }[];
+  subOrders: {
+    id: string;
+    vendorId: string;
+    total: number;
+    refunded: number;
+    status: string;
+    trackingNumber: string | null;
+  }[];
   history: { status: string; at: string; note: string | null }[];
   updatedAt: string;
 }
@@ -231,26 +285,48 @@ export interface Checkout {
   payment: { id: string; status: string } | null;
 }
 
-export const DELIVERY = { recipient: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "GB" };
+export const DELIVERY = {
+  recipient: "Ada Lovelace",
+  line1: "12 St James's Square",
+  city: "London",
+  postalCode: "SW1Y 4JH",
+  country: "GB",
+};
 
 export async function addToCart(shopperToken: string, s: Sku, qty: number): Promise<void> {
   await must(200, "POST", "/api/v1/cart/items", { token: shopperToken, body: { sku: s.sku, qty } });
 }
 
-export function checkout(shopperToken: string, idempotencyKey: string, paymentMethod?: string): Promise<Answer<Checkout>> {
-  return call<Checkout>("POST", "/api/v1/checkout", { token: shopperToken, idempotencyKey, body: { shippingAddress: DELIVERY, ...(paymentMethod ? { paymentMethod } : {}) } });
+export function checkout(
+  shopperToken: string,
+  idempotencyKey: string,
+  paymentMethod?: string,
+): Promise<Answer<Checkout>> {
+  return call<Checkout>("POST", "/api/v1/checkout", {
+    token: shopperToken,
+    idempotencyKey,
+    body: { shippingAddress: DELIVERY, ...(paymentMethod ? { paymentMethod } : {}) },
+  });
 }
 
 export async function order(shopperToken: string, id: string): Promise<OrderView> {
   return must<OrderView>(200, "GET", `/api/v1/orders/${id}`, { token: shopperToken });
 }
 
-export function untilOrder(shopperToken: string, id: string, done: (o: OrderView) => boolean, what = "order", timeoutMs = 30_000): Promise<OrderView> {
+export function untilOrder(
+  shopperToken: string,
+  id: string,
+  done: (o: OrderView) => boolean,
+  what = "order",
+  timeoutMs = 30_000,
+): Promise<OrderView> {
   return eventually(`${what} ${id}`, () => order(shopperToken, id), done, timeoutMs);
 }
 
 /** A paid order (pm_card_visa, the fake's webhook delivered) and, for connected vendors, its transfers made. */
-export async function paidOrder(lines: { sku: Sku; qty: number }[]): Promise<{ shopper: Account; order: OrderView; paymentId: string }> {
+export async function paidOrder(
+  lines: { sku: Sku; qty: number }[],
+): Promise<{ shopper: Account; order: OrderView; paymentId: string }> {
   const buyer = await shopper();
   for (const line of lines) await addToCart(buyer.token, line.sku, line.qty);
   const placed = await checkout(buyer.token, key(), "pm_card_visa");
@@ -279,15 +355,30 @@ export async function payouts(v: Account): Promise<Payouts> {
   const first = await must<Payouts>(200, "GET", "/api/v1/vendor/payouts?limit=100", { token: v.token });
   let cursor = first.nextCursor;
   while (cursor) {
-    const page = await must<Payouts>(200, "GET", `/api/v1/vendor/payouts?limit=100&cursor=${encodeURIComponent(cursor)}`, { token: v.token });
+    const page = await must<Payouts>(
+      200,
+      "GET",
+      `/api/v1/vendor/payouts?limit=100&cursor=${encodeURIComponent(cursor)}`,
+      { token: v.token },
+    );
     first.items.push(...page.items);
     cursor = page.nextCursor;
   }
   return first;
 }
 
-export function refund(v: Account, orderId: string, subOrderId: string, idempotencyKey: string, amount?: number): Promise<Answer<{ refundId: string; amount: number; reversal: number }>> {
-  return call("POST", `/api/v1/orders/${orderId}/refund`, { token: v.token, idempotencyKey, body: { subOrderId, ...(amount ? { amount } : {}) } });
+export function refund(
+  v: Account,
+  orderId: string,
+  subOrderId: string,
+  idempotencyKey: string,
+  amount?: number,
+): Promise<Answer<{ refundId: string; amount: number; reversal: number }>> {
+  return call("POST", `/api/v1/orders/${orderId}/refund`, {
+    token: v.token,
+    idempotencyKey,
+    body: { subOrderId, ...(amount ? { amount } : {}) },
+  });
 }
 
 // The Stripe fake ("Stripe"): its objects are the truth the books are checked against.
@@ -302,12 +393,18 @@ export async function stripe<T = unknown>(method: string, path: string, body?: u
   return (await res.json()) as T;
 }
 
-export async function stripeObjects<T>(kind: "payment_intents" | "charges" | "refunds" | "transfers" | "transfer_reversals" | "accounts"): Promise<T[]> {
+export async function stripeObjects<T>(
+  kind: "payment_intents" | "charges" | "refunds" | "transfers" | "transfer_reversals" | "accounts",
+): Promise<T[]> {
   return (await stripe<{ data: T[] }>("GET", `/objects/${kind}`)).data;
 }
 
 /** A call to the Stripe API itself, as Stripe.js or a dashboard would make it (form-encoded, any test key). */
-export async function stripeApi<T = unknown>(method: string, path: string, form: Record<string, string> = {}): Promise<T> {
+export async function stripeApi<T = unknown>(
+  method: string,
+  path: string,
+  form: Record<string, string> = {},
+): Promise<T> {
   const res = await fetch(`${inject("stripeUrl")}${path}`, {
     method,
     headers: { authorization: "Bearer sk_test_reliability", "content-type": "application/x-www-form-urlencoded" },
@@ -323,13 +420,18 @@ export interface StripeEvent {
 }
 
 export async function events(type?: string): Promise<StripeEvent[]> {
-  return (await stripe<{ events: StripeEvent[] }>("GET", `/events${type ? `?type=${encodeURIComponent(type)}` : ""}`)).events;
+  return (await stripe<{ events: StripeEvent[] }>("GET", `/events${type ? `?type=${encodeURIComponent(type)}` : ""}`))
+    .events;
 }
 
 /** Events about an order: its PaymentIntent's (by metadata) and its charge's. */
 export async function eventsOfOrder(orderId: string, intentId: string): Promise<StripeEvent[]> {
   return (await events()).filter((e) => {
-    const object = (JSON.parse(e.payload) as { data: { object: { id?: string; metadata?: Record<string, string>; payment_intent?: string } } }).data.object;
+    const object = (
+      JSON.parse(e.payload) as {
+        data: { object: { id?: string; metadata?: Record<string, string>; payment_intent?: string } };
+      }
+    ).data.object;
     return object.metadata?.order_id === orderId || object.payment_intent === intentId || object.id === intentId;
   });
 }
@@ -339,7 +441,12 @@ export function redeliver(eventId: string): Promise<{ attempts: { status: number
   return stripe("POST", `/events/${eventId}/deliver`);
 }
 
-export async function fault(rule: { mode: "drop" | "fail" | "hang"; path: string; times?: number; hangMs?: number }): Promise<void> {
+export async function fault(rule: {
+  mode: "drop" | "fail" | "hang";
+  path: string;
+  times?: number;
+  hangMs?: number;
+}): Promise<void> {
   await stripe("POST", "/faults", rule);
 }
 
@@ -375,7 +482,9 @@ export async function stripeRetriesUndelivered(timeoutMs = 15_000): Promise<{ id
     timeoutMs,
   );
   const delivered = new Set(deliveries.filter((d) => d.state === "delivered").map((d) => d.eventId));
-  const lost = new Map(deliveries.filter((d) => d.state === "failed" && !delivered.has(d.eventId)).map((d) => [d.eventId, d.type]));
+  const lost = new Map(
+    deliveries.filter((d) => d.state === "failed" && !delivered.has(d.eventId)).map((d) => [d.eventId, d.type]),
+  );
   for (const id of lost.keys()) await redeliver(id);
   return [...lost].map(([id, type]) => ({ id, type }));
 }

@@ -5,8 +5,6 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   type Account,
   type Answer,
-  type Sku,
-  type Vendor,
   addToCart,
   call,
   category,
@@ -17,10 +15,12 @@ import {
   paidOrder,
   product,
   refund,
+  type Sku,
   shopper,
   stripeObjects,
   tally,
   untilOrder,
+  type Vendor,
   vendor,
 } from "./client.ts";
 import { allViolations, ordersOf, settled } from "./invariants.ts";
@@ -43,7 +43,9 @@ type Rule = Parameters<typeof fault>[0];
 
 async function inject(rule: Rule): Promise<void> {
   await fault(rule);
-  tried(`Stripe fault: ${rule.mode} ×${rule.times ?? 1} on ${rule.path}${rule.mode === "hang" ? ` (${rule.hangMs} ms, then the connection is cut)` : ""}`);
+  tried(
+    `Stripe fault: ${rule.mode} ×${rule.times ?? 1} on ${rule.path}${rule.mode === "hang" ? ` (${rule.hangMs} ms, then the connection is cut)` : ""}`,
+  );
 }
 
 /** A client retrying after no answer, a 5xx or "in progress", with the same request and key, up to `attempts` times. */
@@ -51,7 +53,13 @@ async function retried<T>(what: string, send: () => Promise<Answer<T>>, attempts
   const answers = [await send()];
   while (answers.length < attempts) {
     const last = answers[answers.length - 1];
-    if (!last || (last.status !== 0 && last.status < 500 && !(last.status === 409 && /in progress/i.test(JSON.stringify(last.body))))) break;
+    if (
+      !last ||
+      (last.status !== 0 &&
+        last.status < 500 &&
+        !(last.status === 409 && /in progress/i.test(JSON.stringify(last.body))))
+    )
+      break;
     await sleep(1_000);
     answers.push(await send());
   }
@@ -60,11 +68,17 @@ async function retried<T>(what: string, send: () => Promise<Answer<T>>, attempts
 }
 
 function intentsOf(orderId: string) {
-  return stripeObjects<{ id: string; status: string; metadata: Record<string, string> }>("payment_intents").then((all) => all.filter((pi) => pi.metadata.order_id === orderId));
+  return stripeObjects<{ id: string; status: string; metadata: Record<string, string> }>("payment_intents").then(
+    (all) => all.filter((pi) => pi.metadata.order_id === orderId),
+  );
 }
 
 async function consistent(shoppers: Account[], skus: Sku[]): Promise<void> {
-  await settled("money, ledger, stock, outboxes", () => allViolations({ tracked: ordersOf(shoppers), vendors: [seller], skus, readerToken: reader.token }), 45_000);
+  await settled(
+    "money, ledger, stock, outboxes",
+    () => allViolations({ tracked: ordersOf(shoppers), vendors: [seller], skus, readerToken: reader.token }),
+    45_000,
+  );
 }
 
 describe("checkout while Stripe fails", () => {
@@ -80,10 +94,14 @@ describe("checkout while Stripe fails", () => {
       await inject(rule);
       const k = key();
       const first = await checkout(buyer.token, k, "pm_card_visa");
-      tried(`POST /api/v1/checkout (pm_card_visa): ${first.status}, payment ${first.body?.payment ? first.body.payment.status : "none (Stripe unreachable)"}`);
+      tried(
+        `POST /api/v1/checkout (pm_card_visa): ${first.status}, payment ${first.body?.payment ? first.body.payment.status : "none (Stripe unreachable)"}`,
+      );
       expect(first.status).toBe(201);
       // A checkout whose payment could not be created answers payment: null; the client retries with its key.
-      const final = first.body.payment ? first : await retried("the same checkout retried with its key", () => checkout(buyer.token, k, "pm_card_visa"));
+      const final = first.body.payment
+        ? first
+        : await retried("the same checkout retried with its key", () => checkout(buyer.token, k, "pm_card_visa"));
       expect(final.status).toBe(201);
       expect(final.body.order.id, "the retry answers the first order").toBe(first.body.order.id);
       await untilOrder(buyer.token, first.body.order.id, (o) => o.status === "paid", "paid");
@@ -108,10 +126,17 @@ describe("refunds while Stripe fails", () => {
       if (!sub) throw new Error("no sub-order");
       await inject(rule);
       const k = key();
-      const final = await retried(`POST /api/v1/orders/:id/refund of 2000 of ${sub.total}, retried with its key`, () => refund(seller, paid.id, sub.id, k, 2000));
+      const final = await retried(`POST /api/v1/orders/:id/refund of 2000 of ${sub.total}, retried with its key`, () =>
+        refund(seller, paid.id, sub.id, k, 2000),
+      );
       expect(final.status, JSON.stringify(final.body)).toBe(200);
-      const stripeRefunds = (await stripeObjects<{ payment_intent: string; amount: number; metadata: Record<string, string> }>("refunds")).filter((r) => r.metadata.order_id === paid.id);
-      expect(stripeRefunds.map((r) => r.amount), "refunds at Stripe").toEqual([2000]);
+      const stripeRefunds = (
+        await stripeObjects<{ payment_intent: string; amount: number; metadata: Record<string, string> }>("refunds")
+      ).filter((r) => r.metadata.order_id === paid.id);
+      expect(
+        stripeRefunds.map((r) => r.amount),
+        "refunds at Stripe",
+      ).toEqual([2000]);
       await untilOrder(buyer.token, paid.id, (o) => o.subOrders[0]?.refunded === 2000, "refund recorded");
       await consistent([buyer], [s]);
     });
@@ -126,9 +151,16 @@ describe("a lost answer nobody retries", () => {
     if (!sub) throw new Error("no sub-order");
     await inject({ mode: "drop", path: "/v1/refunds", times: 3 });
     const answer = await refund(seller, paid.id, sub.id, key(), 1500);
-    tried(`POST /api/v1/orders/:id/refund of 1500, answer lost at Stripe three times: ${JSON.stringify(tally([answer]))}; the vendor gives up`);
-    const made = (await stripeObjects<{ amount: number; metadata: Record<string, string> }>("refunds")).filter((r) => r.metadata.order_id === paid.id);
-    expect(made.map((r) => r.amount), "refunds Stripe made").toEqual([1500]);
+    tried(
+      `POST /api/v1/orders/:id/refund of 1500, answer lost at Stripe three times: ${JSON.stringify(tally([answer]))}; the vendor gives up`,
+    );
+    const made = (await stripeObjects<{ amount: number; metadata: Record<string, string> }>("refunds")).filter(
+      (r) => r.metadata.order_id === paid.id,
+    );
+    expect(
+      made.map((r) => r.amount),
+      "refunds Stripe made",
+    ).toEqual([1500]);
     await consistent([buyer], [s]);
   });
 });
@@ -138,7 +170,9 @@ describe("settlement while Stripe fails", () => {
     const s = await product(seller, categoryId, 1800, 10);
     await inject({ mode: "fail", path: "/v1/transfers", times: 3 });
     const { shopper: buyer, order: paid } = await paidOrder([{ sku: s, qty: 1 }]);
-    const transfers = (await stripeObjects<{ transfer_group: string }>("transfers")).filter((t) => t.transfer_group === paid.id);
+    const transfers = (await stripeObjects<{ transfer_group: string }>("transfers")).filter(
+      (t) => t.transfer_group === paid.id,
+    );
     expect(transfers).toHaveLength(1);
     await consistent([buyer], [s]);
   });

@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
+import { argon2id } from "@noble/hashes/argon2.js";
 import type { TestProject } from "vitest/node";
+import { newId } from "#lib/contracts/ids.ts";
 import { startStripeFake } from "../../scripts/stripe-fake/server.ts";
 import { ROOT } from "../../scripts/workers.ts";
-import { newId } from "#lib/contracts/ids.ts";
-import { argon2id } from "@noble/hashes/argon2.js";
 import { LocalState } from "./local-db.ts";
-import { System, freePort, migratedState } from "./system.ts";
+import { freePort, migratedState, System } from "./system.ts";
 
 export const ADMIN_EMAIL = "reliability-admin@example.com";
 export const PASSWORD = "a long enough password";
@@ -40,7 +40,11 @@ export default async function setup(project: TestProject) {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const webhookSecret = `whsec_reliability_${randomBytes(8).toString("hex")}`;
   const keySecret = randomBytes(32).toString("hex");
-  const stripe = await startStripeFake({ port: 0, webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`, webhookSecret });
+  const stripe = await startStripeFake({
+    port: 0,
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
+    webhookSecret,
+  });
 
   const { cached, template } = await migratedState({ stateDir, configHome });
   const migrated = Date.now() - t0;
@@ -74,7 +78,9 @@ export default async function setup(project: TestProject) {
   writeFileSync(system.opts.logFile, "");
   writeFileSync(`${ROOT}reports/reliability-tap.log`, "");
   const startMs = await system.start();
-  note(`${cached ? `copied the migrated state template ${template}` : "migrated a fresh state folder (scripts/db-migrate.ts --persist-to)"} into ${stateDir} in ${(migrated / 1000).toFixed(1)} s; wrangler dev with every Worker answered on ${system.url} after ${(startMs / 1000).toFixed(1)} s; Stripe fake on ${stripe.url}`);
+  note(
+    `${cached ? `copied the migrated state template ${template}` : "migrated a fresh state folder (scripts/db-migrate.ts --persist-to)"} into ${stateDir} in ${(migrated / 1000).toFixed(1)} s; wrangler dev with every Worker answered on ${system.url} after ${(startMs / 1000).toFixed(1)} s; Stripe fake on ${stripe.url}`,
+  );
 
   const login = await fetch(`${system.url}/api/v1/auth/login`, {
     method: "POST",

@@ -52,8 +52,19 @@ export class LocalState {
     if (known) return known;
     const dir = `${this.stateDir}/v3/d1/miniflare-D1DatabaseObject`;
     for (const name of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
-      const tables = withDb(`${dir}/${name}`, true, (db) => new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => String(r.name))));
-      for (const [d, table] of Object.entries(SIGNATURE)) if (tables.has(table)) files.set(`${this.stateDir}\n${d}`, `${dir}/${name}`);
+      const tables = withDb(
+        `${dir}/${name}`,
+        true,
+        (db) =>
+          new Set(
+            db
+              .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+              .all()
+              .map((r) => String(r.name)),
+          ),
+      );
+      for (const [d, table] of Object.entries(SIGNATURE))
+        if (tables.has(table)) files.set(`${this.stateDir}\n${d}`, `${dir}/${name}`);
     }
     const found = files.get(cacheKey);
     if (!found) throw new Error(`no local D1 database of ${domain} under ${dir} (migrated?)`);
@@ -84,7 +95,9 @@ export class LocalState {
       .flatMap((f) => {
         const path = `${dir}/${f}`;
         const name = withDb(path, true, (db) =>
-          db.prepare("SELECT name FROM sqlite_master WHERE name = '__miniflare_do_name'").all().length ? String(db.prepare("SELECT name FROM __miniflare_do_name").all()[0]?.name ?? "") : "",
+          db.prepare("SELECT name FROM sqlite_master WHERE name = '__miniflare_do_name'").all().length
+            ? String(db.prepare("SELECT name FROM __miniflare_do_name").all()[0]?.name ?? "")
+            : "",
         );
         return [{ name, path }];
       });
@@ -98,7 +111,11 @@ export class LocalState {
         return db
           .prepare("SELECT key, value FROM _cf_KV WHERE key >= ? AND key < ?")
           .all(prefix, `${prefix}\uffff`)
-          .map((row) => ({ object: name, key: String(row.key), value: deserialize(Buffer.from(row.value as Uint8Array)) as unknown }));
+          .map((row) => ({
+            object: name,
+            key: String(row.key),
+            value: deserialize(Buffer.from(row.value as Uint8Array)) as unknown,
+          }));
       }),
     );
   }
@@ -109,7 +126,8 @@ export class LocalState {
     for (const { path } of this.objects("catalog-Inventory")) {
       withDb(path, true, (db) => {
         if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'stock'").all().length === 0) return;
-        for (const row of db.prepare("SELECT sku, on_hand, held FROM stock").all()) levels.set(String(row.sku), { onHand: Number(row.on_hand), held: Number(row.held) });
+        for (const row of db.prepare("SELECT sku, on_hand, held FROM stock").all())
+          levels.set(String(row.sku), { onHand: Number(row.on_hand), held: Number(row.held) });
       });
     }
     return levels;

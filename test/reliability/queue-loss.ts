@@ -73,12 +73,23 @@ export function lostInQueues(local: LocalState, crashedAt: number): LostMessage[
     for (const row of sent) {
       for (const binding of inboxesFor(row.type)) {
         const inbox = INBOXES[binding];
-        if (!seen(inbox.consumer).has(row.id)) lost.push({ queue: inbox.queue, type: row.type, eventId: row.id, from: `${domain} outbox`, body: JSON.parse(row.envelope) });
+        if (!seen(inbox.consumer).has(row.id))
+          lost.push({
+            queue: inbox.queue,
+            type: row.type,
+            eventId: row.id,
+            from: `${domain} outbox`,
+            body: JSON.parse(row.envelope),
+          });
       }
     }
   }
   const pending = new Set(local.durableObjectEntries("orders-Order", "outbox:").map((e) => e.object));
-  const projected = new Map(local.query<{ id: string; version: number }>("orders", "SELECT id, version FROM orders").map((r) => [r.id, r.version]));
+  const projected = new Map(
+    local
+      .query<{ id: string; version: number }>("orders", "SELECT id, version FROM orders")
+      .map((r) => [r.id, r.version]),
+  );
   for (const { object, value } of local.durableObjectEntries("orders-Order", "state")) {
     const state = value as OrderState;
     if (state.rejected || pending.has(object) || (projected.get(object) ?? 0) >= state.version) continue;
@@ -93,7 +104,14 @@ export function lostInQueues(local: LocalState, crashedAt: number): LostMessage[
       traceId: state.traceId,
       data: { version: state.version, userId: state.userId, order: state.order },
     };
-    for (const binding of inboxesFor(event.type)) lost.push({ queue: INBOXES[binding].queue, type: event.type, eventId: event.id, from: `order ${object} v${state.version}`, body: event });
+    for (const binding of inboxesFor(event.type))
+      lost.push({
+        queue: INBOXES[binding].queue,
+        type: event.type,
+        eventId: event.id,
+        from: `order ${object} v${state.version}`,
+        body: event,
+      });
   }
   return lost;
 }

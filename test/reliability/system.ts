@@ -2,9 +2,18 @@
 // state folder of its own, in a process group of its own so a crash can take every process down at once.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, createWriteStream, existsSync, readFileSync, readdirSync, renameSync, rmSync, type WriteStream } from "node:fs";
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type WriteStream,
+} from "node:fs";
+import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { Socket, createServer } from "node:net";
 import { ROOT, workers } from "../../scripts/workers.ts";
 
 export interface SystemOptions {
@@ -30,12 +39,17 @@ export const freePort = (): Promise<number> =>
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 
 /** Environment of every wrangler command of the suite. */
-export function wranglerEnv(opts: Pick<SystemOptions, "configHome">, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function wranglerEnv(
+  opts: Pick<SystemOptions, "configHome">,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PATH: `${ROOT}node_modules/.bin:${process.env.PATH ?? ""}`,
@@ -48,11 +62,15 @@ export function wranglerEnv(opts: Pick<SystemOptions, "configHome">, extra: Reco
 /** `scripts/db-migrate.ts --persist-to`: the same migrations `npm run dev` applies, into the suite's state folder. */
 export function migrate(opts: Pick<SystemOptions, "configHome" | "stateDir">): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`${ROOT}node_modules/.bin/node`, [`${ROOT}scripts/db-migrate.ts`, "--persist-to", opts.stateDir], {
-      cwd: ROOT,
-      env: wranglerEnv(opts),
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    const child = spawn(
+      `${ROOT}node_modules/.bin/node`,
+      [`${ROOT}scripts/db-migrate.ts`, "--persist-to", opts.stateDir],
+      {
+        cwd: ROOT,
+        env: wranglerEnv(opts),
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     child.once("error", reject);
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`db-migrate exited with ${code}`))));
   });
@@ -63,12 +81,16 @@ export function migrate(opts: Pick<SystemOptions, "configHome" | "stateDir">): P
  * machine), so the result is kept as a template under the OS temp folder, keyed by the migrations, the wrangler
  * configs and wrangler's version, and copied for the next run. Returns whether the template was reused.
  */
-export async function migratedState(opts: Pick<SystemOptions, "configHome" | "stateDir">): Promise<{ cached: boolean; template: string }> {
+export async function migratedState(
+  opts: Pick<SystemOptions, "configHome" | "stateDir">,
+): Promise<{ cached: boolean; template: string }> {
   const hash = createHash("sha256");
   hash.update(readFileSync(`${ROOT}node_modules/wrangler/package.json`));
   for (const w of workers()) hash.update(readFileSync(w.config));
   for (const domain of readdirSync(`${ROOT}migrations`).sort()) {
-    for (const file of readdirSync(`${ROOT}migrations/${domain}`).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const file of readdirSync(`${ROOT}migrations/${domain}`)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       hash.update(`${domain}/${file}`).update(readFileSync(`${ROOT}migrations/${domain}/${file}`));
     }
   }
@@ -107,7 +129,16 @@ export class System {
   async start(): Promise<number> {
     const started = Date.now();
     const configs = (this.opts.configs ?? workers().map((w) => w.config)).flatMap((config) => ["-c", config]);
-    const args = ["dev", ...configs, "--port", String(this.opts.port), "--ip", "127.0.0.1", "--inspector-port", String(this.opts.inspectorPort)];
+    const args = [
+      "dev",
+      ...configs,
+      "--port",
+      String(this.opts.port),
+      "--ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(this.opts.inspectorPort),
+    ];
     args.push("--persist-to", this.opts.stateDir, "--show-interactive-dev-session=false", "--var", "LOG_LEVEL:warn");
     this.log.write(`\n==== start ${++this.starts}: wrangler ${args.join(" ")}\n`);
     const child = spawn(`${ROOT}node_modules/.bin/wrangler`, args, {
@@ -150,23 +181,32 @@ export class System {
     const pgid = this.child?.pid;
     if (!pgid) throw new Error("the system is not running");
     const victims = this.processes();
-    this.log.write(`\n==== crash: SIGKILL to process group ${pgid}: ${victims.map((v) => `${v.pid} ${v.command}`).join(", ")}\n`);
+    this.log.write(
+      `\n==== crash: SIGKILL to process group ${pgid}: ${victims.map((v) => `${v.pid} ${v.command}`).join(", ")}\n`,
+    );
     process.kill(-pgid, "SIGKILL");
     await this.exited;
     // workerd children are reaped by init; wait until none of the group is left and the port is free.
-    for (let i = 0; i < 100 && (this.processes().some((p) => !p.command.includes("defunct")) || (await listening(this.opts.port))); i++) {
+    for (
+      let i = 0;
+      i < 100 && (this.processes().some((p) => !p.command.includes("defunct")) || (await listening(this.opts.port)));
+      i++
+    ) {
       await sleep(100);
     }
     this.child = undefined;
     // A session that exits cleanly removes its dev-registry entries; a killed one leaves them behind, and the next
     // session does not replace them, so other sessions (the queue tap) would go on calling the dead one.
-    for (const name of this.workerNames()) rmSync(`${this.opts.configHome}/.wrangler/registry/${name}`, { force: true });
+    for (const name of this.workerNames())
+      rmSync(`${this.opts.configHome}/.wrangler/registry/${name}`, { force: true });
     return victims;
   }
 
   /** The `name` of each Worker this session runs. */
   private workerNames(): string[] {
-    return (this.opts.configs ?? workers().map((w) => w.config)).flatMap((config) => /^name\s*=\s*"([^"]+)"/m.exec(readFileSync(config, "utf8"))?.[1] ?? []);
+    return (this.opts.configs ?? workers().map((w) => w.config)).flatMap(
+      (config) => /^name\s*=\s*"([^"]+)"/m.exec(readFileSync(config, "utf8"))?.[1] ?? [],
+    );
   }
 
   async stop(): Promise<void> {
@@ -192,9 +232,13 @@ export class System {
   private async waitHealthy(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child?.exitCode !== null) throw new Error(`wrangler dev exited with ${this.child?.exitCode}; see ${this.opts.logFile}`);
+      if (this.child?.exitCode !== null)
+        throw new Error(`wrangler dev exited with ${this.child?.exitCode}; see ${this.opts.logFile}`);
       try {
-        if ((await fetch(`${this.url}${this.opts.healthPath ?? "/healthz"}`, { signal: AbortSignal.timeout(5_000) })).ok) return;
+        if (
+          (await fetch(`${this.url}${this.opts.healthPath ?? "/healthz"}`, { signal: AbortSignal.timeout(5_000) })).ok
+        )
+          return;
       } catch {
         // not listening yet
       }

@@ -9,12 +9,20 @@ export const Email = z
   .openapi({ example: "ada@example.com" });
 
 /** NIST 800-63B: length matters, composition rules do not. */
-export const Password = z.string().min(10, "Use at least 10 characters.").max(128).openapi({ example: "correct horse battery" });
+export const Password = z
+  .string()
+  .min(10, "Use at least 10 characters.")
+  .max(128)
+  .openapi({ example: "correct horse battery" });
 
-export const RegisterBody = z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(100) }).openapi("RegisterBody");
+export const RegisterBody = z
+  .strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(100) })
+  .openapi("RegisterBody");
 export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(128) }).openapi("LoginBody");
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) }).openapi("RefreshBody");
-export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: Password }).openapi("ChangePasswordBody");
+export const ChangePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(128), newPassword: Password })
+  .openapi("ChangePasswordBody");
 
 export const AccountUser = z
   .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(Role), createdAt: z.string() })
@@ -58,7 +66,10 @@ export const refresh = apiRoute({
   "x-access": "anonymous",
   summary: "Rotate a refresh token; reusing a spent one revokes its whole family",
   request: jsonBody(RefreshBody),
-  responses: { 200: jsonResponse(TokenPair, "New tokens"), 401: { description: "Unknown, spent, expired or revoked token" } },
+  responses: {
+    200: jsonResponse(TokenPair, "New tokens"),
+    401: { description: "Unknown, spent, expired or revoked token" },
+  },
 });
 
 export const logout = apiRoute({

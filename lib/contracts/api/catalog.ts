@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { Currency, MinorUnits } from "#lib/contracts/money.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
 import { Slug } from "./vendors.ts";
-import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
 
 export const ProductStatus = z.enum(["draft", "active", "archived"]);
 export type ProductStatus = z.infer<typeof ProductStatus>;
@@ -54,7 +54,11 @@ export const ProductImage = z
     id: z.string(),
     url: z.string(),
     contentType: z.string(),
-    width: z.number().int().nullable().openapi({ description: "Pixels; null for images stored before dimensions were recorded" }),
+    width: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Pixels; null for images stored before dimensions were recorded" }),
     height: z.number().int().nullable(),
   })
   .openapi("ProductImage");
@@ -137,10 +141,18 @@ export const ProductQuery = PageQuery.extend({
   attributes: z
     .string()
     .max(1000)
-    .regex(/^[a-z][a-z0-9_]*:[^,]+(,[a-z][a-z0-9_]*:[^,]+)*$/, "Use name:value pairs separated by commas, such as color:red,size:m.")
-    .refine((pairs) => pairs.split(",").length <= MAX_ATTRIBUTE_FILTERS, `At most ${MAX_ATTRIBUTE_FILTERS} name:value pairs.`)
+    .regex(
+      /^[a-z][a-z0-9_]*:[^,]+(,[a-z][a-z0-9_]*:[^,]+)*$/,
+      "Use name:value pairs separated by commas, such as color:red,size:m.",
+    )
+    .refine(
+      (pairs) => pairs.split(",").length <= MAX_ATTRIBUTE_FILTERS,
+      `At most ${MAX_ATTRIBUTE_FILTERS} name:value pairs.`,
+    )
     .optional()
-    .openapi({ description: `Up to ${MAX_ATTRIBUTE_FILTERS} name:value pairs; a product matches when each pair is held by one of its variants` }),
+    .openapi({
+      description: `Up to ${MAX_ATTRIBUTE_FILTERS} name:value pairs; a product matches when each pair is held by one of its variants`,
+    }),
   sort: Sort.optional().openapi({ description: "Defaults to relevance with q, newest without" }),
 });
 export type ProductQuery = z.infer<typeof ProductQuery>;
@@ -174,8 +186,14 @@ export const createCategory = apiRoute({
   path: "/api/v1/admin/categories",
   "x-access": "admin",
   summary: "Add a category",
-  request: jsonBody(z.strictObject({ name: z.string().trim().min(2).max(60), slug: Slug, parentId: z.string().max(64).optional() })),
-  responses: { 201: jsonResponse(Category, "The category"), 404: { description: "No such parent" }, 409: { description: "Slug taken" } },
+  request: jsonBody(
+    z.strictObject({ name: z.string().trim().min(2).max(60), slug: Slug, parentId: z.string().max(64).optional() }),
+  ),
+  responses: {
+    201: jsonResponse(Category, "The category"),
+    404: { description: "No such parent" },
+    409: { description: "Slug taken" },
+  },
 });
 
 export const searchProducts = apiRoute({
@@ -185,7 +203,12 @@ export const searchProducts = apiRoute({
   "x-cache-seconds": 30,
   summary: "Search and browse: full text, filters, sorting, facets, cursor pagination",
   request: { query: ProductQuery },
-  responses: { 200: jsonResponse(Page(ProductSummary).extend({ facets: Facets }), "A page of products and the facets of the whole result") },
+  responses: {
+    200: jsonResponse(
+      Page(ProductSummary).extend({ facets: Facets }),
+      "A page of products and the facets of the whole result",
+    ),
+  },
 });
 
 export const getProduct = apiRoute({
@@ -254,7 +277,11 @@ export const deleteProduct = apiRoute({
   "x-access": "vendor",
   summary: "Delete a draft (published products are archived instead)",
   request: { params: ProductIdParam },
-  responses: { 204: { description: "Deleted" }, 404: { description: "Not a product of this store" }, 409: { description: "Not a draft" } },
+  responses: {
+    204: { description: "Deleted" },
+    404: { description: "Not a product of this store" },
+    409: { description: "Not a draft" },
+  },
 });
 
 function productAction<A extends string>(action: A, summary: string) {
@@ -284,14 +311,21 @@ export const uploadImage = apiRoute({
   summary: "Upload an image (PNG, JPEG or WebP, up to 2 MiB) as the raw request body",
   request: {
     params: ProductIdParam,
-    body: { content: Object.fromEntries(IMAGE_TYPES.map((type) => [type, { schema: z.string().openapi({ format: "binary" }) }])), required: true },
+    body: {
+      content: Object.fromEntries(
+        IMAGE_TYPES.map((type) => [type, { schema: z.string().openapi({ format: "binary" }) }]),
+      ),
+      required: true,
+    },
   },
   responses: {
     201: jsonResponse(ProductImage, "Stored"),
     404: { description: "Not a product of this store" },
     409: { description: "The product has its maximum of images" },
     413: { description: "Too large" },
-    415: { description: `Not a well-formed PNG, JPEG or WebP image of 1 to ${MAX_IMAGE_SIDE} pixels per side, or not of the declared Content-Type` },
+    415: {
+      description: `Not a well-formed PNG, JPEG or WebP image of 1 to ${MAX_IMAGE_SIDE} pixels per side, or not of the declared Content-Type`,
+    },
   },
 });
 
@@ -300,7 +334,10 @@ export const setStock = apiRoute({
   path: "/api/v1/vendor/inventory/{sku}",
   "x-access": "vendor",
   summary: "Set a SKU's stock on hand",
-  request: { params: z.object({ sku: z.string().min(1).max(64) }), ...jsonBody(z.strictObject({ onHand: z.number().int().min(0).max(1_000_000) })) },
+  request: {
+    params: z.object({ sku: z.string().min(1).max(64) }),
+    ...jsonBody(z.strictObject({ onHand: z.number().int().min(0).max(1_000_000) })),
+  },
   responses: {
     200: jsonResponse(StockLevel, "The new level"),
     404: { description: "Not a SKU of this store" },

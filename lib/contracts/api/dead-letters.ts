@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type ApiRoute, IdParam, Page, PageQuery, type Service, apiRoute, jsonResponse } from "./route.ts";
+import { type ApiRoute, apiRoute, IdParam, jsonResponse, Page, PageQuery, type Service } from "./route.ts";
 
 /** The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`. */
 export type ConsumingDomain = "users" | "catalog" | "orders" | "payments";
@@ -16,7 +16,10 @@ export const DeadLetter = z
     deadAt: z.string().openapi({ description: "When it last reached the dead-letter queue" }),
     replayedAt: z.string().nullable(),
     replayCount: z.number().int(),
-    processedAt: z.string().nullable().openapi({ description: "When the consumer applied the event (after a replay, or before it died with its acknowledgement lost)" }),
+    processedAt: z.string().nullable().openapi({
+      description:
+        "When the consumer applied the event (after a replay, or before it died with its acknowledgement lost)",
+    }),
   })
   .openapi("DeadLetter");
 export type DeadLetter = z.infer<typeof DeadLetter>;

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PaymentInfo } from "./payments.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
 import { AddressInput } from "./users.ts";
-import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
 
 export const OrderStatus = z.enum(["awaiting_payment", "paid", "fulfilled", "completed", "cancelled", "refunded"]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
@@ -52,7 +52,10 @@ export const Order = z
     refund: z
       .object({ amount: z.number().int(), reason: z.string(), status: z.enum(["requested", "done", "refused"]) })
       .nullable()
-      .openapi({ description: "A refund the order asked for; refused when the payment is disputed or Stripe said no (the reason says which)" }),
+      .openapi({
+        description:
+          "A refund the order asked for; refused when the payment is disputed or Stripe said no (the reason says which)",
+      }),
     history: z.array(z.object({ status: z.string(), at: z.string(), note: z.string().nullable() })),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -115,7 +118,11 @@ export const addCartItem = apiRoute({
   "x-access": "anonymous",
   summary: "Add units of a SKU (a guest without a cart id gets a new cart)",
   request: { headers: GuestCartHeader, ...jsonBody(z.strictObject({ sku: z.string().min(1).max(64), qty: Qty })) },
-  responses: { 200: jsonResponse(Cart, "The cart"), 404: { description: "No such SKU on sale" }, 409: { description: "Too many lines" } },
+  responses: {
+    200: jsonResponse(Cart, "The cart"),
+    404: { description: "No such SKU on sale" },
+    409: { description: "Too many lines" },
+  },
 });
 
 export const setCartItem = apiRoute({
@@ -151,11 +158,20 @@ export const checkout = apiRoute({
   "x-access": "customer",
   summary: "Turn the cart into an order: prices checked, stock held, payment awaited",
   request: {
-    headers: z.object({ "idempotency-key": z.string().min(8).max(100).openapi({ description: "Required: the same key returns the same order" }) }),
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .min(8)
+        .max(100)
+        .openapi({ description: "Required: the same key returns the same order" }),
+    }),
     ...jsonBody(z.strictObject({ shippingAddress: ShippingAddress, paymentMethod: z.string().max(100).optional() })),
   },
   responses: {
-    201: jsonResponse(z.object({ order: Order, payment: PaymentInfo.nullable() }), "The order, awaiting payment (payment is null if payments could not be reached: retry with the same key)"),
+    201: jsonResponse(
+      z.object({ order: Order, payment: PaymentInfo.nullable() }),
+      "The order, awaiting payment (payment is null if payments could not be reached: retry with the same key)",
+    ),
     409: { description: "Cart empty, mixed currencies, or some stock is gone (the problem lists the SKUs)" },
     422: { description: "The Idempotency-Key was used with a different request" },
   },
@@ -185,12 +201,18 @@ export const cancelOrder = apiRoute({
   "x-access": "customer",
   summary: "Cancel before anything ships: stock returns and a paid order is refunded",
   request: { params: IdParam },
-  responses: { 200: jsonResponse(Order, "The cancelled order"), 404: { description: "No such order" }, 409: { description: "Something already shipped" } },
+  responses: {
+    200: jsonResponse(Order, "The cancelled order"),
+    404: { description: "No such order" },
+    409: { description: "Something already shipped" },
+  },
 });
 
-export const VendorOrder = SubOrder.extend({ orderId: z.string(), shippingAddress: ShippingAddress, createdAt: z.string() }).openapi(
-  "VendorOrder",
-);
+export const VendorOrder = SubOrder.extend({
+  orderId: z.string(),
+  shippingAddress: ShippingAddress,
+  createdAt: z.string(),
+}).openapi("VendorOrder");
 
 export const listVendorOrders = apiRoute({
   method: "get",
@@ -207,7 +229,11 @@ export const acceptVendorOrder = apiRoute({
   "x-access": "vendor",
   summary: "Accept a sub-order",
   request: { params: IdParam },
-  responses: { 200: jsonResponse(VendorOrder, "The sub-order"), 404: { description: "Not a sub-order of this store" }, 409: { description: "Not pending" } },
+  responses: {
+    200: jsonResponse(VendorOrder, "The sub-order"),
+    404: { description: "Not a sub-order of this store" },
+    409: { description: "Not pending" },
+  },
 });
 
 export const shipVendorOrder = apiRoute({
@@ -217,9 +243,15 @@ export const shipVendorOrder = apiRoute({
   summary: "Mark a sub-order shipped",
   request: {
     params: IdParam,
-    ...jsonBody(z.strictObject({ carrier: z.string().trim().min(2).max(40), trackingNumber: z.string().trim().min(4).max(60) })),
+    ...jsonBody(
+      z.strictObject({ carrier: z.string().trim().min(2).max(40), trackingNumber: z.string().trim().min(4).max(60) }),
+    ),
   },
-  responses: { 200: jsonResponse(VendorOrder, "The sub-order"), 404: { description: "Not a sub-order of this store" }, 409: { description: "Not accepted yet, or closed" } },
+  responses: {
+    200: jsonResponse(VendorOrder, "The sub-order"),
+    404: { description: "Not a sub-order of this store" },
+    409: { description: "Not accepted yet, or closed" },
+  },
 });
 
 export const ordersRoutes = [

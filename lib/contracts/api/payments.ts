@@ -1,11 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { IdParam, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, PageQuery } from "./route.ts";
 
 export const LedgerEntry = z
   .object({
     id: z.number().int(),
     kind: z.enum(["sale", "commission", "transfer", "refund", "commission_refund", "reversal"]),
-    amount: z.number().int().openapi({ description: "What the platform owes the vendor goes up (+) or down (-), minor units" }),
+    amount: z
+      .number()
+      .int()
+      .openapi({ description: "What the platform owes the vendor goes up (+) or down (-), minor units" }),
     currency: z.string(),
     orderId: z.string(),
     subOrderId: z.string(),
@@ -18,7 +21,9 @@ export type LedgerEntry = z.infer<typeof LedgerEntry>;
 export const Payouts = z
   .object({
     account: z.object({ id: z.string(), payoutsEnabled: z.boolean() }).nullable(),
-    balances: z.array(z.object({ currency: z.string(), owed: z.number().int() })).openapi({ description: "Sales minus commission, transfers and refunds, per currency" }),
+    balances: z
+      .array(z.object({ currency: z.string(), owed: z.number().int() }))
+      .openapi({ description: "Sales minus commission, transfers and refunds, per currency" }),
     items: z.array(LedgerEntry),
     nextCursor: z.string().nullable(),
   })
@@ -31,7 +36,10 @@ export const PaymentInfo = z
     status: z.enum(["requires_payment_method", "processing", "succeeded", "failed", "canceled"]),
     amount: z.number().int(),
     currency: z.string(),
-    clientSecret: z.string().nullable().openapi({ description: "For Stripe.js, when the payment is confirmed in the browser" }),
+    clientSecret: z
+      .string()
+      .nullable()
+      .openapi({ description: "For Stripe.js, when the payment is confirmed in the browser" }),
     declineCode: z.string().nullable(),
   })
   .openapi("PaymentInfo");
@@ -44,7 +52,10 @@ export const stripeWebhook = apiRoute({
   "x-max-body-bytes": 262_144,
   summary: "Stripe's webhook (verified by its Stripe-Signature header)",
   request: { body: { content: { "application/json": { schema: z.object({}).passthrough() } }, required: true } },
-  responses: { 200: { description: "Received" }, 400: { description: "Signature missing, wrong, stale or from the future" } },
+  responses: {
+    200: { description: "Received" },
+    400: { description: "Signature missing, wrong, stale or from the future" },
+  },
 });
 
 export const getPayouts = apiRoute({
@@ -73,14 +84,28 @@ export const refundOrder = apiRoute({
   request: {
     params: IdParam,
     headers: z.object({ "idempotency-key": z.string().min(8).max(100) }),
-    ...jsonBody(z.strictObject({ subOrderId: z.string().min(1).max(64), amount: z.number().int().positive().optional(), reason: z.string().max(200).optional() })),
+    ...jsonBody(
+      z.strictObject({
+        subOrderId: z.string().min(1).max(64),
+        amount: z.number().int().positive().optional(),
+        reason: z.string().max(200).optional(),
+      }),
+    ),
   },
   responses: {
-    200: jsonResponse(z.object({ refundId: z.string(), amount: z.number().int(), reversal: z.number().int() }), "Refunded"),
+    200: jsonResponse(
+      z.object({ refundId: z.string(), amount: z.number().int(), reversal: z.number().int() }),
+      "Refunded",
+    ),
     404: { description: "No such sub-order of the caller's store" },
-    409: { description: "More than what is left to refund, not paid, disputed, another refund racing (retry), or refused by Stripe" },
+    409: {
+      description:
+        "More than what is left to refund, not paid, disputed, another refund racing (retry), or refused by Stripe",
+    },
     422: { description: "The Idempotency-Key was used for a different refund" },
-    503: { description: "Stripe did not answer; the refund is kept and completes: retry with the same key for its outcome" },
+    503: {
+      description: "Stripe did not answer; the refund is kept and completes: retry with the same key for its outcome",
+    },
   },
 });
 

@@ -1,4 +1,4 @@
-import { type RouteConfig, createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import type { Access } from "#lib/contracts/access.ts";
 import { Problem } from "#lib/http/problem.ts";
 
@@ -29,7 +29,11 @@ export function apiRoute<P extends string, R extends ApiRouteConfig<P>>(config: 
   });
 }
 
-export type ApiRoute = ReturnType<typeof createRoute> & { "x-access": Access; "x-cache-seconds"?: number; "x-max-body-bytes"?: number };
+export type ApiRoute = ReturnType<typeof createRoute> & {
+  "x-access": Access;
+  "x-cache-seconds"?: number;
+  "x-max-body-bytes"?: number;
+};
 
 function problemResponses(access: Access) {
   const problemContent = { content: { "application/problem+json": { schema: Problem } } };
@@ -45,7 +49,8 @@ function problemResponses(access: Access) {
   }
   if (access === "vendor" || access === "vendor_or_admin") {
     responses[403] = {
-      description: "Caller lacks the role, or (type vendor-not-active) its store is no longer approved or it no longer belongs to it",
+      description:
+        "Caller lacks the role, or (type vendor-not-active) its store is no longer approved or it no longer belongs to it",
       ...problemContent,
     };
   }

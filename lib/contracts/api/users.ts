@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { COUNTRY_CODES, isPostalCodeFor } from "#lib/contracts/countries.ts";
-import { IdParam, Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
 
 const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, "Use E.164 format, such as +14155550123.");
 
@@ -118,7 +118,10 @@ export const patchAddress = apiRoute({
   "x-access": "customer",
   summary: "Edit one of the caller's addresses",
   request: { params: IdParam, ...jsonBody(AddressPatch) },
-  responses: { 200: jsonResponse(Address, "The updated address"), 404: { description: "No such address of the caller's" } },
+  responses: {
+    200: jsonResponse(Address, "The updated address"),
+    404: { description: "No such address of the caller's" },
+  },
 });
 
 export const deleteAddress = apiRoute({

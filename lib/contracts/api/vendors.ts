@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Email } from "./auth.ts";
-import { Page, PageQuery, apiRoute, jsonBody, jsonResponse } from "./route.ts";
+import { apiRoute, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
 
 export const VendorStatus = z.enum(["pending", "approved", "rejected", "suspended"]);
 export type VendorStatus = z.infer<typeof VendorStatus>;
@@ -32,11 +32,18 @@ export const StaffMember = z
 export type StaffMember = z.infer<typeof StaffMember>;
 
 export const VendorApplication = z
-  .strictObject({ name: z.string().trim().min(2).max(80), slug: Slug, description: z.string().trim().max(2000).default("") })
+  .strictObject({
+    name: z.string().trim().min(2).max(80),
+    slug: Slug,
+    description: z.string().trim().max(2000).default(""),
+  })
   .openapi("VendorApplication");
 
 export const VendorPatch = z
-  .strictObject({ name: z.string().trim().min(2).max(80).optional(), description: z.string().trim().max(2000).optional() })
+  .strictObject({
+    name: z.string().trim().min(2).max(80).optional(),
+    description: z.string().trim().max(2000).optional(),
+  })
   .openapi("VendorPatch");
 
 export const VendorDecision = z
@@ -51,7 +58,10 @@ export const applyForVendor = apiRoute({
   "x-access": "customer",
   summary: "Apply to sell: the caller becomes the owner of a pending vendor",
   request: jsonBody(VendorApplication),
-  responses: { 201: jsonResponse(Vendor, "The application"), 409: { description: "Slug taken, or the caller already belongs to a vendor" } },
+  responses: {
+    201: jsonResponse(Vendor, "The application"),
+    409: { description: "Slug taken, or the caller already belongs to a vendor" },
+  },
 });
 
 export const getVendorBySlug = apiRoute({
@@ -116,7 +126,11 @@ export const removeStaff = apiRoute({
   "x-access": "vendor",
   summary: "Remove a staff member (owner only)",
   request: { params: z.object({ userId: z.string().min(1).max(64) }) },
-  responses: { 204: { description: "Removed" }, 403: { description: "Only the owner manages staff" }, 404: { description: "Not staff of this store" } },
+  responses: {
+    204: { description: "Removed" },
+    403: { description: "Only the owner manages staff" },
+    404: { description: "Not staff of this store" },
+  },
 });
 
 export const adminListVendors = apiRoute({

@@ -19,7 +19,11 @@ export interface EventDefinition<T extends string, D extends z.ZodType> {
   data: D;
 }
 
-export function defineEvent<T extends string, D extends z.ZodType>(type: T, version: number, data: D): EventDefinition<T, D> {
+export function defineEvent<T extends string, D extends z.ZodType>(
+  type: T,
+  version: number,
+  data: D,
+): EventDefinition<T, D> {
   return { type, version, data };
 }
 

@@ -9,13 +9,23 @@ export const PaymentSucceeded = defineEvent(
 );
 
 /** The order's payment was declined or canceled (emitted by payments). */
-export const PaymentFailed = defineEvent("payment.failed", 1, z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }));
+export const PaymentFailed = defineEvent(
+  "payment.failed",
+  1,
+  z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
+);
 
 /** Money went back to the shopper: the whole order (subOrderId null) or part of one sub-order. */
 export const RefundSucceeded = defineEvent(
   "refund.succeeded",
   1,
-  z.object({ orderId: z.string(), subOrderId: z.string().nullable(), refundId: z.string(), amount: z.number().int(), currency: z.string() }),
+  z.object({
+    orderId: z.string(),
+    subOrderId: z.string().nullable(),
+    refundId: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+  }),
 );
 
 /**
@@ -30,4 +40,8 @@ export const RefundRequested = defineEvent(
 );
 
 /** A refund the order asked for will not happen (the payment is disputed, or Stripe refused it); the order records why. */
-export const RefundRefused = defineEvent("refund.refused", 1, z.object({ orderId: z.string(), subOrderId: z.string().nullable(), reason: z.string() }));
+export const RefundRefused = defineEvent(
+  "refund.refused",
+  1,
+  z.object({ orderId: z.string(), subOrderId: z.string().nullable(), reason: z.string() }),
+);

@@ -1,4 +1,4 @@
-import { type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { log } from "#lib/http/log.ts";
 import type { TokenConfig } from "./services/tokens.ts";
 

@@ -55,7 +55,10 @@ describe("register", () => {
   it("refuses the loser of two registrations of one email racing past the look-up with 409", async () => {
     // Started together, both look the email up before either writes: the unique index settles it.
     const input = { email: `racer${++n}@example.com`, password: "a long enough password", name: "Racer" };
-    const settled = await Promise.allSettled([registerAccount(db, input, "trace-test"), registerAccount(db, input, "trace-test")]);
+    const settled = await Promise.allSettled([
+      registerAccount(db, input, "trace-test"),
+      registerAccount(db, input, "trace-test"),
+    ]);
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected"]);
     expect(settled[1]).toMatchObject({ reason: { status: 409 } });
   });
@@ -120,7 +123,11 @@ describe("login and tokens", () => {
     const { email, password, id } = await registered();
     const tokens = await login(email, password);
     const actor = { sub: id, roles: ["customer"] };
-    const wrong = await post("password", { currentPassword: "not it at all", newPassword: "a brand new password" }, actor);
+    const wrong = await post(
+      "password",
+      { currentPassword: "not it at all", newPassword: "a brand new password" },
+      actor,
+    );
     expect(wrong.status).toBe(422);
     const ok = await post("password", { currentPassword: password, newPassword: "a brand new password" }, actor);
     expect(ok.status).toBe(204);
@@ -177,7 +184,10 @@ describe("outbox fallback", () => {
     const relay = env.OUTBOX_RELAY.get(env.OUTBOX_RELAY.idFromName("outbox"));
     await relay.arm();
     expect(await runDurableObjectAlarm(relay)).toBe(true);
-    const [row] = await db.select().from(outbox).where((await import("drizzle-orm")).eq(outbox.id, id));
+    const [row] = await db
+      .select()
+      .from(outbox)
+      .where((await import("drizzle-orm")).eq(outbox.id, id));
     expect(row?.sentAt).not.toBeNull();
   });
 });

@@ -9,4 +9,7 @@ export const app = createApp<Env>("catalog")
   .route("/", browseRoutes)
   .route("/", vendorProductRoutes)
   .route("/", adminRoutes)
-  .route("/", deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.catalog, (env) => env.INBOX_CATALOG));
+  .route(
+    "/",
+    deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.catalog, (env) => env.INBOX_CATALOG),
+  );

@@ -13,7 +13,14 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error("expected the statement to fail");
 }
 
-const category = (id: string, slug: string) => ({ id, slug, name: slug, parentId: null, path: `/${slug}/`, createdAt: "2026-12-01T00:00:00.000Z" });
+const category = (id: string, slug: string) => ({
+  id,
+  slug,
+  name: slug,
+  parentId: null,
+  path: `/${slug}/`,
+  createdAt: "2026-12-01T00:00:00.000Z",
+});
 
 describe("isConstraintViolation", () => {
   it("sees D1's error through drizzle's Failed query wrapper, by kind and column", async () => {
@@ -27,7 +34,8 @@ describe("isConstraintViolation", () => {
   });
 
   it("sees D1's own error, unwrapped", async () => {
-    const insert = "INSERT INTO categories (id, slug, name, parent_id, path, created_at) VALUES (?, ?, ?, NULL, '/', '')";
+    const insert =
+      "INSERT INTO categories (id, slug, name, parent_id, path, created_at) VALUES (?, ?, ?, NULL, '/', '')";
     await env.DB.prepare(insert).bind("cat_raw_1", "raw", "Raw").run();
     const duplicate = await failure(() => env.DB.prepare(insert).bind("cat_raw_2", "raw", "Raw").run());
     expect(isConstraintViolation(duplicate, "UNIQUE", "categories.slug")).toBe(true);
@@ -37,7 +45,9 @@ describe("isConstraintViolation", () => {
   });
 
   it("is false for other errors and for things that are not errors", () => {
-    expect(isConstraintViolation(new Error("Failed query: select 1", { cause: new Error("no such table: x") }), "UNIQUE")).toBe(false);
+    expect(
+      isConstraintViolation(new Error("Failed query: select 1", { cause: new Error("no such table: x") }), "UNIQUE"),
+    ).toBe(false);
     expect(isConstraintViolation(undefined, "UNIQUE")).toBe(false);
     expect(isConstraintViolation("UNIQUE constraint failed: a.b", "UNIQUE", "a.b")).toBe(true);
   });

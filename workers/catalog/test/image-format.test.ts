@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EXTENDED_WEBP_3X2, JPEG_3X2, LOSSLESS_WEBP_3X2, PROGRESSIVE_JPEG_3X2, WEBP_3X2 } from "../../../test/image-fixtures.ts";
+import {
+  EXTENDED_WEBP_3X2,
+  JPEG_3X2,
+  LOSSLESS_WEBP_3X2,
+  PROGRESSIVE_JPEG_3X2,
+  WEBP_3X2,
+} from "../../../test/image-fixtures.ts";
 import { crc32, readImage } from "../src/services/image-format.ts";
 
 const ascii = (text: string) => new TextEncoder().encode(text);

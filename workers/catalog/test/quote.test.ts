@@ -9,7 +9,9 @@ const NOW = "2026-12-01T00:00:00.000Z";
 async function productWithSkus(id: string, docId: number, n: number): Promise<string[]> {
   const skus = Array.from({ length: n }, (_, i) => `sku_${id}_${i}`);
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO vendors (id, slug, name, status, updated_at) VALUES (?, ?, 'Quote store', 'approved', ?)").bind(`ven_${id}`, id, NOW),
+    env.DB.prepare(
+      "INSERT INTO vendors (id, slug, name, status, updated_at) VALUES (?, ?, 'Quote store', 'approved', ?)",
+    ).bind(`ven_${id}`, id, NOW),
     env.DB.prepare(
       `INSERT INTO products (id, doc_id, vendor_id, title, description, tags, category_id, category_path, status, currency, min_price, created_at, updated_at)
        VALUES (?, ?, ?, 'Quoted', '', '[]', 'cat_x', '/x/', 'active', 'EUR', 100, ?, ?)`,
@@ -26,7 +28,10 @@ async function productWithSkus(id: string, docId: number, n: number): Promise<st
 describe("quote", () => {
   it("prices more lines than D1 binds variables in one statement", async () => {
     const skus = await productWithSkus("prd_quote_many", 9001, 60);
-    const lines = [...skus, ...Array.from({ length: 45 }, (_, i) => `sku_missing_${i}`)].map((sku) => ({ sku, qty: 1 }));
+    const lines = [...skus, ...Array.from({ length: 45 }, (_, i) => `sku_missing_${i}`)].map((sku) => ({
+      sku,
+      qty: 1,
+    }));
     const quoted = await new CatalogWorker(createExecutionContext(), env).quote(lines);
     expect(quoted).toHaveLength(105);
     expect(quoted.slice(0, 60).map((q) => [q.sku, q.status, q.status === "unknown_sku" ? null : q.unitPrice])).toEqual(

@@ -8,22 +8,32 @@ function event(type: string, data: Record<string, unknown>, occurredAt: string, 
 }
 
 async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch("catalog-inbox", bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch(
+    "catalog-inbox",
+    bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
   const ctx = createExecutionContext();
   await new CatalogWorker(ctx, env).queue(batch);
   return getQueueResult(batch, ctx);
 }
 
-const vendorRow = (id: string) => env.DB.prepare("SELECT name, status FROM vendors WHERE id = ?").bind(id).first<{ name: string; status: string }>();
+const vendorRow = (id: string) =>
+  env.DB.prepare("SELECT name, status FROM vendors WHERE id = ?").bind(id).first<{ name: string; status: string }>();
 
 describe("vendor events", () => {
   it("mirror a vendor once, however often an event is delivered", async () => {
-    const approved = event("vendor.approved", { vendorId: "ven_twice", slug: "twice", name: "Twice", commissionBps: 1000 }, "2026-11-26T10:00:00.000Z");
+    const approved = event(
+      "vendor.approved",
+      { vendorId: "ven_twice", slug: "twice", name: "Twice", commissionBps: 1000 },
+      "2026-11-26T10:00:00.000Z",
+    );
     const result = await deliver(approved, approved);
     await deliver(approved);
     expect(result.retryMessages).toEqual([]);
     expect(await vendorRow("ven_twice")).toEqual({ name: "Twice", status: "approved" });
-    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM processed_events WHERE id = ?").bind(approved.id).first<{ n: number }>();
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM processed_events WHERE id = ?")
+      .bind(approved.id)
+      .first<{ n: number }>();
     expect(count?.n).toBe(1);
   });
 

@@ -11,7 +11,7 @@ import { edgeCache } from "./edge-cache.ts";
 import { forward } from "./forward.ts";
 import { LOGIN_ROUTE, loginThrottle } from "./login-throttle.ts";
 import { openApiDocument } from "./openapi.ts";
-import { EXACT_LIMITS, coarseLimit, exactLimit } from "./rate-limits.ts";
+import { coarseLimit, EXACT_LIMITS, exactLimit } from "./rate-limits.ts";
 import { vendorStanding } from "./vendor-standing.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -33,7 +33,10 @@ app.use(coarseLimit);
 function limitBody(routeMax?: number): MiddlewareHandler<{ Bindings: Env }> {
   return (c, next) => {
     const maxSize = routeMax ?? Number(c.env.MAX_BODY_BYTES);
-    return bodyLimit({ maxSize, onError: (c) => problem(c, 413, `The body is larger than ${maxSize} bytes.`) })(c, next);
+    return bodyLimit({ maxSize, onError: (c) => problem(c, 413, `The body is larger than ${maxSize} bytes.`) })(
+      c,
+      next,
+    );
   };
 }
 

@@ -24,12 +24,16 @@ export function authorize(access: Access): MiddlewareHandler<{ Bindings: Env }> 
         c.set("actor", await verifyAccessToken(c.env, token));
       } catch (error) {
         console.error(JSON.stringify({ level: "error", msg: "JWKS unavailable", error: String(error) }));
-        throw new ProblemError(503, "Sign-in cannot be checked right now; retry shortly.", { headers: { "retry-after": "5" } });
+        throw new ProblemError(503, "Sign-in cannot be checked right now; retry shortly.", {
+          headers: { "retry-after": "5" },
+        });
       }
     }
     const decision = decideAccess(access, c.get("actor"));
     if (decision === "unauthenticated") {
-      const detail = header ? "The access token is missing, malformed, expired or not trusted." : "Sign in to call this route.";
+      const detail = header
+        ? "The access token is missing, malformed, expired or not trusted."
+        : "Sign in to call this route.";
       return problem(c, 401, detail, { headers: { "www-authenticate": 'Bearer realm="api"' } });
     }
     if (decision === "forbidden") return problem(c, 403, `This route is for ${WHO[access]}.`);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ACTOR_HEADER, TRACE_HEADER, encodeActor } from "#lib/contracts/actor.ts";
+import { ACTOR_HEADER, encodeActor, TRACE_HEADER } from "#lib/contracts/actor.ts";
 import type { Service } from "#lib/contracts/api/route.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { type JWTVerifyGetKey, createLocalJWKSet, errors, jwtVerify } from "jose";
+import { createLocalJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { Actor } from "#lib/contracts/actor.ts";
 import { type AuthRpc, rpc } from "#lib/contracts/rpc.ts";
 

@@ -16,7 +16,8 @@ interface Counter {
 
 const DETAIL: Record<string, string> = {
   "login-account-ip": "Too many failed sign-ins to this account from your address",
-  "login-account": "Too many failed sign-ins to this account; an address you signed in from before is still let through",
+  "login-account":
+    "Too many failed sign-ins to this account; an address you signed in from before is still let through",
   "login-ip": "Too many failed sign-ins from your address",
 };
 
@@ -58,7 +59,9 @@ export const loginThrottle: MiddlewareHandler<{ Bindings: Env }> = async (c, nex
   const status = c.res.status;
   if (status !== 401) await takeBack(status === 200);
   const states = attempts.flatMap(({ counter, verdict }) =>
-    verdict.allowed ? verdict.rules.map((state): [string, RuleState] => [counter.policies[state.rule] ?? "login", state]) : [],
+    verdict.allowed
+      ? verdict.rules.map((state): [string, RuleState] => [counter.policies[state.rule] ?? "login", state])
+      : [],
   );
   for (const [name, value] of Object.entries(rateLimitHeaders(states))) c.res.headers.set(name, value);
 };
@@ -91,7 +94,10 @@ function addressCounter(env: Env, address: string): Counter {
 
 /** The account a sign-in names, as auth will read it; none when it cannot be an email (auth answers 400 without hashing). */
 async function bodyEmail(request: Request): Promise<string | undefined> {
-  const body: unknown = await request.clone().json().catch(() => undefined);
+  const body: unknown = await request
+    .clone()
+    .json()
+    .catch(() => undefined);
   const email = typeof body === "object" && body !== null && "email" in body ? body.email : undefined;
   return typeof email === "string" && email.length <= 254 ? email.trim().toLowerCase() : undefined;
 }
@@ -103,4 +109,3 @@ function rateLimitHeaders(states: [string, RuleState][]): Record<string, string>
     ratelimit: states.map(([name, s]) => `"${name}";r=${s.remaining};t=${s.resetSeconds}`).join(", "),
   };
 }
-

@@ -7,14 +7,19 @@ let document: ReturnType<OpenAPIHono["getOpenAPI31Document"]> | undefined;
 export function openApiDocument() {
   if (document) return document;
   const registry = new OpenAPIHono();
-  registry.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  registry.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
   for (const { routes } of PUBLIC_API) for (const route of routes) registry.openAPIRegistry.registerPath(route);
   document = registry.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Marketplace API",
       version: "1.0.0",
-      description: "Errors are RFC 9457 problem+json. Lists are cursor-paginated. `x-access` names who may call each route.",
+      description:
+        "Errors are RFC 9457 problem+json. Lists are cursor-paginated. `x-access` names who may call each route.",
     },
   });
   return document;

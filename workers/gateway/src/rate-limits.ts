@@ -22,7 +22,11 @@ interface ExactRule {
   key: (c: GatewayContext) => Promise<string | undefined> | string | undefined;
 }
 
-const byIp = (name: string, limit: ExactRule["limit"]): ExactRule => ({ name, limit, key: (c) => `${name}:${clientIp(c)}` });
+const byIp = (name: string, limit: ExactRule["limit"]): ExactRule => ({
+  name,
+  limit,
+  key: (c) => `${name}:${clientIp(c)}`,
+});
 
 const byActor = (name: string, limit: ExactRule["limit"]): ExactRule => ({
   name,

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Access } from "#lib/contracts/access.ts";
-import { type Membership, type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { type Membership, rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { log } from "#lib/http/log.ts";
 import { PROBLEM_TYPES, ProblemError, problem } from "#lib/http/problem.ts";
 
@@ -44,7 +44,8 @@ async function standingRefusal(env: Env, userId: string, vendorId: string): Prom
   confirmed.delete(userId);
   const membership = await currentMembership(env, userId);
   if (!membership || membership.vendorId !== vendorId) return "You no longer belong to this store; sign in again.";
-  if (membership.status !== "approved") return `This store is ${membership.status}; its vendor routes are closed until it is approved again.`;
+  if (membership.status !== "approved")
+    return `This store is ${membership.status}; its vendor routes are closed until it is approved again.`;
   remember(userId, vendorId, now + ttlMs(env));
   return undefined;
 }
@@ -54,7 +55,9 @@ async function currentMembership(env: Env, userId: string): Promise<Membership |
     return await rpc<VendorsRpc>(env.VENDORS).membership(userId);
   } catch (error) {
     log("error", "gateway", { msg: "vendor standing unavailable", error: String(error) });
-    throw new ProblemError(503, "Your store's standing cannot be checked right now; retry shortly.", { headers: { "retry-after": "2" } });
+    throw new ProblemError(503, "Your store's standing cannot be checked right now; retry shortly.", {
+      headers: { "retry-after": "2" },
+    });
   }
 }
 

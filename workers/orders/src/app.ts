@@ -9,4 +9,7 @@ export const app = createApp<Env>("orders")
   .route("/", cartRoutes)
   .route("/", orderRoutes)
   .route("/", vendorOrderRoutes)
-  .route("/", deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.orders, (env) => env.INBOX_ORDERS));
+  .route(
+    "/",
+    deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.orders, (env) => env.INBOX_ORDERS),
+  );

@@ -71,12 +71,18 @@ describe("Order Durable Object", () => {
   it("cancels and asks for a refund when the amount paid is not the order's total", async () => {
     const { stub, order } = await placedOrder();
     const result: Transition = await stub.markPaid("pi_short", order.total - 1, "EUR");
-    expect(result).toMatchObject({ ok: true, order: { status: "cancelled", refund: { amount: order.total - 1, status: "requested" } } });
+    expect(result).toMatchObject({
+      ok: true,
+      order: { status: "cancelled", refund: { amount: order.total - 1, status: "requested" } },
+    });
   });
 
   it("cancels and refunds when a hold lapsed before the payment could commit it", async () => {
     const { stub, order } = await placedOrder([line("sku_a", "ven_a", 1, 500), line("sku_lapsed", "ven_b", 1, 500)]);
-    expect(await stub.markPaid("pi_lapsed", order.total, "EUR")).toMatchObject({ ok: true, order: { status: "cancelled", refund: { amount: 1000 } } });
+    expect(await stub.markPaid("pi_lapsed", order.total, "EUR")).toMatchObject({
+      ok: true,
+      order: { status: "cancelled", refund: { amount: 1000 } },
+    });
   });
 
   it("lets the payment window lapse by alarm, cancelling the order", async () => {
@@ -97,14 +103,19 @@ describe("Order Durable Object", () => {
     expect(await stub.ship(sub.id, "ven_a", "DHL", "JD0146")).toMatchObject({ ok: false });
     expect(await stub.accept(sub.id, "ven_b")).toMatchObject({ ok: false });
     expect(await stub.accept(sub.id, "ven_a")).toMatchObject({ ok: true });
-    expect(await stub.ship(sub.id, "ven_a", "DHL", "JD0146")).toMatchObject({ ok: true, order: { status: "fulfilled" } });
+    expect(await stub.ship(sub.id, "ven_a", "DHL", "JD0146")).toMatchObject({
+      ok: true,
+      order: { status: "fulfilled" },
+    });
     expect(await stub.cancel()).toMatchObject({ ok: false });
   });
 
   it("publishes every change, so the order lists catch up", async () => {
     const { orderId } = await placedOrder();
     for (let i = 0; i < 50; i++) {
-      const row = await env.DB.prepare("SELECT status FROM orders WHERE id = ?").bind(orderId).first<{ status: string }>();
+      const row = await env.DB.prepare("SELECT status FROM orders WHERE id = ?")
+        .bind(orderId)
+        .first<{ status: string }>();
       if (row) return expect(row.status).toBe("awaiting_payment");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -32,7 +32,10 @@ function updated(version: number, status: Order["status"]) {
 }
 
 async function deliver(...bodies: unknown[]) {
-  const batch = createMessageBatch("orders-inbox", bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })));
+  const batch = createMessageBatch(
+    "orders-inbox",
+    bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
   await new OrdersWorker(createExecutionContext(), env).queue(batch);
 }
 

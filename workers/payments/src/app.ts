@@ -7,4 +7,7 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 export const app = createApp<Env>("payments")
   .route("/", webhookRoutes)
   .route("/", payoutRoutes)
-  .route("/", deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.payments, (env) => env.INBOX_PAYMENTS));
+  .route(
+    "/",
+    deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.payments, (env) => env.INBOX_PAYMENTS),
+  );

@@ -5,4 +5,7 @@ import { meRoutes } from "./routes/me.ts";
 
 export const app = createApp<Env>("users")
   .route("/", meRoutes)
-  .route("/", deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.users, (env) => env.INBOX_USERS));
+  .route(
+    "/",
+    deadLetterRoutes<Env>(DEAD_LETTER_ROUTES.users, (env) => env.INBOX_USERS),
+  );

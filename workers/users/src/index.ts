@@ -4,8 +4,8 @@ import type { ProfileSummary, UsersRpc } from "#lib/contracts/rpc.ts";
 import { setLogLevel } from "#lib/http/log.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
-import { onUserRegistered } from "./consumers/user-registered.ts";
 import { app } from "./app.ts";
+import { onUserRegistered } from "./consumers/user-registered.ts";
 import { findProfile } from "./services/profiles.ts";
 
 export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersRpc {

@@ -54,7 +54,13 @@ function call(actor: string | undefined, method: string, path: string, body?: un
   });
 }
 
-const berlin = { recipient: "Grace Hopper", line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", country: "de" };
+const berlin = {
+  recipient: "Grace Hopper",
+  line1: "Unter den Linden 1",
+  city: "Berlin",
+  postalCode: "10117",
+  country: "de",
+};
 
 describe("user.registered consumer", () => {
   it("creates one profile however often the event is delivered", async () => {
@@ -130,15 +136,23 @@ describe("addresses", () => {
     const { actor } = await withProfile();
     const { id } = await (await call(actor, "POST", "/api/v1/me/addresses", berlin)).json<{ id: string }>();
     expect((await call(actor, "PATCH", `/api/v1/me/addresses/${id}`, { country: "GB" })).status).toBe(400);
-    const ok = await call(actor, "PATCH", `/api/v1/me/addresses/${id}`, { country: "GB", postalCode: "SW1A 1AA", city: "London" });
+    const ok = await call(actor, "PATCH", `/api/v1/me/addresses/${id}`, {
+      country: "GB",
+      postalCode: "SW1A 1AA",
+      city: "London",
+    });
     expect(ok.status).toBe(200);
   });
 
   it("keeps one default address", async () => {
     const { actor } = await withProfile();
     const first = await (await call(actor, "POST", "/api/v1/me/addresses", berlin)).json<{ id: string }>();
-    const second = await (await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, isDefault: true })).json<{ id: string }>();
-    const { items } = await (await call(actor, "GET", "/api/v1/me/addresses")).json<{ items: { id: string; isDefault: boolean }[] }>();
+    const second = await (await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, isDefault: true })).json<{
+      id: string;
+    }>();
+    const { items } = await (await call(actor, "GET", "/api/v1/me/addresses")).json<{
+      items: { id: string; isDefault: boolean }[];
+    }>();
     expect(items.filter((a) => a.isDefault).map((a) => a.id)).toEqual([second.id]);
     expect(items.map((a) => a.id)).toEqual([first.id, second.id]);
   });
@@ -147,13 +161,22 @@ describe("addresses", () => {
     const { actor } = await withProfile();
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
-      created.push((await (await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, label: `#${i}` })).json<{ id: string }>()).id);
+      created.push(
+        (
+          await (
+            await call(actor, "POST", "/api/v1/me/addresses", { ...berlin, label: `#${i}` })
+          ).json<{ id: string }>()
+        ).id,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `?limit=2&cursor=${cursor}` : "?limit=2";
-      const page = await (await call(actor, "GET", `/api/v1/me/addresses${query}`)).json<{ items: { id: string }[]; nextCursor: string | null }>();
+      const page = await (await call(actor, "GET", `/api/v1/me/addresses${query}`)).json<{
+        items: { id: string }[];
+        nextCursor: string | null;
+      }>();
       seen.push(...page.items.map((a) => a.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -175,7 +198,9 @@ describe("addresses", () => {
 describe("dead letters", () => {
   const admin = JSON.stringify({ sub: "usr_admin", roles: ["customer", "admin"] });
   const refuseProfiles = () =>
-    env.DB.prepare("CREATE TRIGGER refuse_profiles BEFORE INSERT ON profiles BEGIN SELECT RAISE(ABORT, 'profiles unavailable'); END").run();
+    env.DB.prepare(
+      "CREATE TRIGGER refuse_profiles BEFORE INSERT ON profiles BEGIN SELECT RAISE(ABORT, 'profiles unavailable'); END",
+    ).run();
   const acceptProfiles = () => env.DB.prepare("DROP TRIGGER IF EXISTS refuse_profiles").run();
   const row = async (id: string) => (await db.select().from(deadLetters).where(eq(deadLetters.id, id)))[0];
 
@@ -190,7 +215,12 @@ describe("dead letters", () => {
     const first = await deliverTo("users-inbox-dlq", 1, event);
     const again = await deliverTo("users-inbox-dlq", 1, event);
     expect(first.explicitAcks.length + again.explicitAcks.length).toBe(2);
-    expect(await row(event.id)).toMatchObject({ type: "user.registered", queue: "users-inbox", attempts: 6, replayCount: 0 });
+    expect(await row(event.id)).toMatchObject({
+      type: "user.registered",
+      queue: "users-inbox",
+      attempts: 6,
+      replayCount: 0,
+    });
     expect((await row(event.id))?.lastError).toContain("profiles unavailable");
     const res = await call(admin, "GET", "/api/v1/admin/users/dead-letters?limit=100");
     expect(res.status).toBe(200);

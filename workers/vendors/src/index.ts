@@ -22,6 +22,8 @@ export default class VendorsWorker extends WorkerEntrypoint<Env> implements Vend
 
   async vendor(vendorId: string) {
     const vendor = await vendors.find(drizzle(this.env.DB), vendorId);
-    return vendor ? { id: vendor.id, name: vendor.name, status: vendor.status, commissionBps: vendor.commissionBps } : null;
+    return vendor
+      ? { id: vendor.id, name: vendor.name, status: vendor.status, commissionBps: vendor.commissionBps }
+      : null;
   }
 }

@@ -12,7 +12,8 @@ const db = drizzle(env.DB);
 const meta = { traceId: "trace-test" };
 let n = 0;
 const user = (): Actor => ({ sub: `usr_test_${++n}`, roles: ["customer"] });
-const apply = (actor: Actor, slug: string) => vendors.apply(db, actor, `${actor.sub}@example.com`, { name: "Store", slug, description: "" }, 1000);
+const apply = (actor: Actor, slug: string) =>
+  vendors.apply(db, actor, `${actor.sub}@example.com`, { name: "Store", slug, description: "" }, 1000);
 
 /** What each racing call came to: "ok", or the status of the problem it threw (anything else is rethrown). */
 async function outcomes(calls: Promise<unknown>[]): Promise<(number | "ok")[]> {

@@ -9,7 +9,9 @@ import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services
 export const authRoutes = createRoutes<Env>()
   .openapi(register, async (c) => {
     const db = drizzle(c.env.DB);
-    const user = await withOutbox(c.env, c.executionCtx, () => accounts.registerAccount(db, c.req.valid("json"), c.get("traceId")));
+    const user = await withOutbox(c.env, c.executionCtx, () =>
+      accounts.registerAccount(db, c.req.valid("json"), c.get("traceId")),
+    );
     return c.json({ user }, 201);
   })
   .openapi(login, async (c) => {

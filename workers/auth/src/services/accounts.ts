@@ -30,7 +30,11 @@ export async function registerAccount(
     createdAt: now,
     updatedAt: now,
   };
-  const event = buildEvent(UserRegistered, { userId: row.id, email: row.email, name: row.name }, { source: "auth", traceId });
+  const event = buildEvent(
+    UserRegistered,
+    { userId: row.id, email: row.email, name: row.name },
+    { source: "auth", traceId },
+  );
   try {
     await db.batch([db.insert(users).values(row), stageEvent(db, event)]);
   } catch (error) {
@@ -50,14 +54,24 @@ export async function authenticate(db: DrizzleD1Database, email: string, passwor
 }
 
 /** Changing the password signs out every session of the account. */
-export async function changePassword(db: DrizzleD1Database, userId: string, current: string, next: string): Promise<void> {
+export async function changePassword(
+  db: DrizzleD1Database,
+  userId: string,
+  current: string,
+  next: string,
+): Promise<void> {
   const [row] = await db.select().from(users).where(eq(users.id, userId));
   if (!row) throw new ProblemError(404, "No such account.");
   if (!verifyPassword(current, row.passwordHash)) {
-    throw new ProblemError(422, "The current password is wrong.", { errors: [{ path: "currentPassword", message: "Wrong password." }] });
+    throw new ProblemError(422, "The current password is wrong.", {
+      errors: [{ path: "currentPassword", message: "Wrong password." }],
+    });
   }
   await db.batch([
-    db.update(users).set({ passwordHash: hashPassword(next), updatedAt: new Date().toISOString() }).where(eq(users.id, userId)),
+    db
+      .update(users)
+      .set({ passwordHash: hashPassword(next), updatedAt: new Date().toISOString() })
+      .where(eq(users.id, userId)),
     revokeAllOf(db, userId),
   ]);
 }

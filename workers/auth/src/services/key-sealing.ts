@@ -15,13 +15,21 @@ async function sealingKey(secret: string): Promise<CryptoKey> {
 
 export async function seal(secret: string, plaintext: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await sealingKey(secret), new TextEncoder().encode(plaintext));
+  const sealed = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv },
+    await sealingKey(secret),
+    new TextEncoder().encode(plaintext),
+  );
   return `${toB64(iv)}.${toB64(new Uint8Array(sealed))}`;
 }
 
 export async function unseal(secret: string, sealed: string): Promise<string> {
   const [iv = "", data = ""] = sealed.split(".");
-  const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64(iv) }, await sealingKey(secret), fromB64(data));
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-GCM", iv: fromB64(iv) },
+    await sealingKey(secret),
+    fromB64(data),
+  );
   return new TextDecoder().decode(plain);
 }
 

@@ -5,7 +5,8 @@ const PARAMS = { m: 19_456, t: 2, p: 1 } as const;
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 /** Verified against when the email is unknown, so a miss costs what a hit costs. */
-export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$3a9dtteARBvv9fbzjGBuVw$bzljzkof5euLOY/WtEg1YzfBp9Gu4gNxCV3oWk+jjgM";
+export const DUMMY_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$3a9dtteARBvv9fbzjGBuVw$bzljzkof5euLOY/WtEg1YzfBp9Gu4gNxCV3oWk+jjgM";
 
 export function hashPassword(password: string): string {
   const salt = crypto.getRandomValues(new Uint8Array(16));

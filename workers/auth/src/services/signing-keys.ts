@@ -1,6 +1,13 @@
 import { desc, gt, isNull, or } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { type JWK, type CryptoKey as JoseKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from "jose";
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey as JoseKey,
+  type JWK,
+} from "jose";
 import { signingKeys } from "../db/schema.ts";
 import { seal, unseal } from "./key-sealing.ts";
 
@@ -17,7 +24,12 @@ let cached: { key: ActiveKey; until: number } | undefined;
 
 export async function activeKey(db: DrizzleD1Database, secret: string): Promise<ActiveKey> {
   if (cached && cached.until > Date.now()) return cached.key;
-  const [row] = await db.select().from(signingKeys).where(isNull(signingKeys.retiredAt)).orderBy(desc(signingKeys.createdAt)).limit(1);
+  const [row] = await db
+    .select()
+    .from(signingKeys)
+    .where(isNull(signingKeys.retiredAt))
+    .orderBy(desc(signingKeys.createdAt))
+    .limit(1);
   const key = row
     ? { kid: row.kid, privateKey: await importJWK(JSON.parse(await unseal(secret, row.privateJwkSealed)) as JWK, ALG) }
     : await createKey(db, secret);

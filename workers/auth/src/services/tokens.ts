@@ -31,8 +31,15 @@ export function issueTokens(db: DrizzleD1Database, config: TokenConfig, account:
  * Exchanges a refresh token for a new pair. A token is good once: presenting a
  * spent one means it leaked, so its whole family is revoked.
  */
-export async function rotateRefreshToken(db: DrizzleD1Database, config: TokenConfig, token: string): Promise<TokenPair> {
-  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
+export async function rotateRefreshToken(
+  db: DrizzleD1Database,
+  config: TokenConfig,
+  token: string,
+): Promise<TokenPair> {
+  const [row] = await db
+    .select()
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
   if (!row || row.revokedAt !== null || row.expiresAt <= Date.now()) {
     throw new ProblemError(401, "The refresh token is not valid; sign in again.");
   }
@@ -50,7 +57,10 @@ export async function rotateRefreshToken(db: DrizzleD1Database, config: TokenCon
 }
 
 export async function revokeRefreshToken(db: DrizzleD1Database, token: string): Promise<void> {
-  const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
+  const [row] = await db
+    .select({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
   if (row) await revokeFamily(db, row.familyId);
 }
 
@@ -68,7 +78,12 @@ export function revokeAllOf(db: DrizzleD1Database, userId: string) {
     .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
 }
 
-async function issue(db: DrizzleD1Database, config: TokenConfig, account: Account, familyId: string): Promise<TokenPair> {
+async function issue(
+  db: DrizzleD1Database,
+  config: TokenConfig,
+  account: Account,
+  familyId: string,
+): Promise<TokenPair> {
   const key = await activeKey(db, config.keySecret);
   const membership = await config.membership(account.id);
   const vendor = membership?.status === "approved" ? membership : null;
@@ -97,5 +112,8 @@ async function issue(db: DrizzleD1Database, config: TokenConfig, account: Accoun
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }

@@ -13,7 +13,11 @@ export const onVendorApproved: Consumer<typeof VendorApproved> = {
       db
         .insert(vendors)
         .values({ id: vendorId, slug, name, status: "approved", updatedAt })
-        .onConflictDoUpdate({ target: vendors.id, set: { slug, name, status: "approved", updatedAt }, setWhere: sql`${vendors.updatedAt} < excluded.updated_at` }),
+        .onConflictDoUpdate({
+          target: vendors.id,
+          set: { slug, name, status: "approved", updatedAt },
+          setWhere: sql`${vendors.updatedAt} < excluded.updated_at`,
+        }),
     ];
   },
 };
@@ -22,7 +26,12 @@ export const onVendorApproved: Consumer<typeof VendorApproved> = {
 export const onVendorSuspended: Consumer<typeof VendorSuspended> = {
   event: VendorSuspended,
   effect(event, db) {
-    return [db.update(vendors).set({ status: "suspended", updatedAt: event.occurredAt }).where(newer(event.data.vendorId, event.occurredAt))];
+    return [
+      db
+        .update(vendors)
+        .set({ status: "suspended", updatedAt: event.occurredAt })
+        .where(newer(event.data.vendorId, event.occurredAt)),
+    ];
   },
 };
 
@@ -30,7 +39,9 @@ export const onVendorProfileUpdated: Consumer<typeof VendorProfileUpdated> = {
   event: VendorProfileUpdated,
   effect(event, db) {
     const { vendorId, slug, name } = event.data;
-    return [db.update(vendors).set({ slug, name, updatedAt: event.occurredAt }).where(newer(vendorId, event.occurredAt))];
+    return [
+      db.update(vendors).set({ slug, name, updatedAt: event.occurredAt }).where(newer(vendorId, event.occurredAt)),
+    ];
   },
 };
 

@@ -22,21 +22,37 @@ export const vendorProductRoutes = createRoutes<Env>()
     const { status, limit, cursor } = c.req.valid("query");
     return c.json(await products.listVendorProducts(drizzle(c.env.DB), requireVendor(c), status, limit, cursor), 200);
   })
-  .openapi(createProduct, async (c) => c.json(await products.createProduct(drizzle(c.env.DB), requireVendor(c), c.req.valid("json")), 201))
+  .openapi(createProduct, async (c) =>
+    c.json(await products.createProduct(drizzle(c.env.DB), requireVendor(c), c.req.valid("json")), 201),
+  )
   .openapi(getVendorProduct, async (c) => {
     const db = drizzle(c.env.DB);
-    return c.json(await products.detail(db, await products.ownProduct(db, requireVendor(c), c.req.valid("param").id), c.env.INVENTORY), 200);
+    return c.json(
+      await products.detail(
+        db,
+        await products.ownProduct(db, requireVendor(c), c.req.valid("param").id),
+        c.env.INVENTORY,
+      ),
+      200,
+    );
   })
   .openapi(patchProduct, async (c) =>
-    c.json(await products.updateProduct(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(
+      await products.updateProduct(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, c.req.valid("json")),
+      200,
+    ),
   )
   .openapi(deleteProduct, async (c) => {
     const { r2Keys } = await products.deleteDraft(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id);
     if (r2Keys.length) c.executionCtx.waitUntil(c.env.IMAGES.delete(r2Keys));
     return c.body(null, 204);
   })
-  .openapi(publishProduct, async (c) => c.json(await products.setStatus(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, "active"), 200))
-  .openapi(archiveProduct, async (c) => c.json(await products.setStatus(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, "archived"), 200))
+  .openapi(publishProduct, async (c) =>
+    c.json(await products.setStatus(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, "active"), 200),
+  )
+  .openapi(archiveProduct, async (c) =>
+    c.json(await products.setStatus(drizzle(c.env.DB), requireVendor(c), c.req.valid("param").id, "archived"), 200),
+  )
   .openapi(uploadImage, async (c) => {
     const image = await storeImage(
       drizzle(c.env.DB),
@@ -52,6 +68,10 @@ export const vendorProductRoutes = createRoutes<Env>()
     const { sku } = c.req.valid("param");
     await products.ownSku(drizzle(c.env.DB), requireVendor(c), sku);
     const result = await inventoryOf(c.env.INVENTORY, sku).setStock(sku, c.req.valid("json").onHand);
-    if (!result.ok) throw new ProblemError(409, `${result.level.held} units are held by checkouts; stock on hand cannot go below that.`);
+    if (!result.ok)
+      throw new ProblemError(
+        409,
+        `${result.level.held} units are held by checkouts; stock on hand cannot go below that.`,
+      );
     return c.json(result.level, 200);
   });

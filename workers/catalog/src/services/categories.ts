@@ -13,14 +13,24 @@ export async function listCategories(db: DrizzleD1Database): Promise<Category[]>
   return rows.map(toCategory);
 }
 
-export async function createCategory(db: DrizzleD1Database, input: { name: string; slug: string; parentId?: string }): Promise<Category> {
+export async function createCategory(
+  db: DrizzleD1Database,
+  input: { name: string; slug: string; parentId?: string },
+): Promise<Category> {
   let path = `/${input.slug}/`;
   if (input.parentId) {
     const [parent] = await db.select().from(categories).where(eq(categories.id, input.parentId));
     if (!parent) throw new ProblemError(404, "No such parent category.");
     path = `${parent.path}${input.slug}/`;
   }
-  const row: Row = { id: newId("category"), slug: input.slug, name: input.name, parentId: input.parentId ?? null, path, createdAt: new Date().toISOString() };
+  const row: Row = {
+    id: newId("category"),
+    slug: input.slug,
+    name: input.name,
+    parentId: input.parentId ?? null,
+    path,
+    createdAt: new Date().toISOString(),
+  };
   try {
     await db.insert(categories).values(row);
   } catch (error) {
@@ -35,7 +45,10 @@ export async function createCategory(db: DrizzleD1Database, input: { name: strin
 /** A category a product can be filed under; 422 when the client names one that does not exist. */
 export async function requireCategory(db: DrizzleD1Database, id: string): Promise<Row> {
   const [row] = await db.select().from(categories).where(eq(categories.id, id));
-  if (!row) throw new ProblemError(422, "No such category.", { errors: [{ path: "categoryId", message: "Unknown category." }] });
+  if (!row)
+    throw new ProblemError(422, "No such category.", {
+      errors: [{ path: "categoryId", message: "Unknown category." }],
+    });
   return row;
 }
 

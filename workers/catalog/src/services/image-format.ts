@@ -28,7 +28,10 @@ export function readImage(bytes: Uint8Array): ImageCheck {
   if (typeof result === "string") return { ok: false, reason: result };
   const sane = (side: number) => side >= 1 && side <= MAX_IMAGE_SIDE;
   if (!sane(result.width) || !sane(result.height)) {
-    return { ok: false, reason: `${result.width} × ${result.height} pixels is outside 1 to ${MAX_IMAGE_SIDE} per side` };
+    return {
+      ok: false,
+      reason: `${result.width} × ${result.height} pixels is outside 1 to ${MAX_IMAGE_SIDE} per side`,
+    };
   }
   return { ok: true, image: result };
 }
@@ -86,7 +89,8 @@ function readJpeg(bytes: Uint8Array, view: DataView): ImageInfo | string {
     }
     if (marker === 0xda) {
       if (!frame) return "the JPEG has no frame header";
-      if (end + 2 > bytes.length || bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) return "the JPEG is cut short";
+      if (end + 2 > bytes.length || bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9)
+        return "the JPEG is cut short";
       return { type: "image/jpeg", ...frame };
     }
     at = end;
@@ -96,7 +100,8 @@ function readJpeg(bytes: Uint8Array, view: DataView): ImageInfo | string {
 
 /** RIFF chunks filling exactly the declared size: VP8X's canvas, or the one VP8 / VP8L bitstream. */
 function readWebp(bytes: Uint8Array, view: DataView): ImageInfo | string {
-  if (view.getUint32(4, true) + 8 !== bytes.length) return "the WebP's size does not match the file (cut short or followed by other data)";
+  if (view.getUint32(4, true) + 8 !== bytes.length)
+    return "the WebP's size does not match the file (cut short or followed by other data)";
   let canvas: { width: number; height: number } | undefined;
   let bitstream: { width: number; height: number } | undefined;
   let animated = false;
@@ -112,13 +117,19 @@ function readWebp(bytes: Uint8Array, view: DataView): ImageInfo | string {
       if (at !== 12 || size < 10) return "the WebP's VP8X chunk is malformed";
       canvas = { width: 1 + uint24(view, data + 4), height: 1 + uint24(view, data + 7) };
     } else if (fourcc === "VP8 " && !bitstream) {
-      if (size < 10 || view.getUint8(data + 3) !== 0x9d || view.getUint8(data + 4) !== 0x01 || view.getUint8(data + 5) !== 0x2a) {
+      if (
+        size < 10 ||
+        view.getUint8(data + 3) !== 0x9d ||
+        view.getUint8(data + 4) !== 0x01 ||
+        view.getUint8(data + 5) !== 0x2a
+      ) {
         return "the WebP's VP8 bitstream is malformed";
       }
       bitstream = { width: view.getUint16(data + 6, true) & 0x3fff, height: view.getUint16(data + 8, true) & 0x3fff };
     } else if (fourcc === "VP8L" && !bitstream) {
       const bits = size >= 5 ? view.getUint32(data + 1, true) : 0;
-      if (size < 5 || view.getUint8(data) !== 0x2f || bits >>> 29 !== 0) return "the WebP's VP8L bitstream is malformed";
+      if (size < 5 || view.getUint8(data) !== 0x2f || bits >>> 29 !== 0)
+        return "the WebP's VP8L bitstream is malformed";
       bitstream = { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
     } else if (fourcc === "ANMF") {
       animated = true;

@@ -27,13 +27,25 @@ export async function uploadImage(
   }
   const [held] = await db.select({ n: count() }).from(images).where(eq(images.productId, productId));
   const position = held?.n ?? 0;
-  if (position >= MAX_IMAGES_PER_PRODUCT) throw new ProblemError(409, `A product has at most ${MAX_IMAGES_PER_PRODUCT} images.`);
+  if (position >= MAX_IMAGES_PER_PRODUCT)
+    throw new ProblemError(409, `A product has at most ${MAX_IMAGES_PER_PRODUCT} images.`);
   const id = newId("image");
   const r2Key = `products/${productId}/${id}`;
   await bucket.put(r2Key, body, { httpMetadata: { contentType } });
   try {
     const createdAt = new Date().toISOString();
-    await db.insert(images).values({ id, productId, vendorId, r2Key, contentType, bytes: body.byteLength, width, height, position, createdAt });
+    await db.insert(images).values({
+      id,
+      productId,
+      vendorId,
+      r2Key,
+      contentType,
+      bytes: body.byteLength,
+      width,
+      height,
+      position,
+      createdAt,
+    });
   } catch (error) {
     await bucket.delete(r2Key);
     throw error;

@@ -24,11 +24,17 @@ type VariantRow = typeof variants.$inferSelect;
 
 export const imageUrl = (id: string) => `/api/v1/images/${id}`;
 
-export async function createProduct(db: DrizzleD1Database, vendorId: string, input: ProductInput): Promise<ProductDetail> {
+export async function createProduct(
+  db: DrizzleD1Database,
+  vendorId: string,
+  input: ProductInput,
+): Promise<ProductDetail> {
   const category = await requireCategory(db, input.categoryId);
   const now = new Date().toISOString();
   const id = newId("product");
-  const rows: VariantRow[] = input.variants.map((variant, position) => newVariant(id, vendorId, input.currency, position, variant));
+  const rows: VariantRow[] = input.variants.map((variant, position) =>
+    newVariant(id, vendorId, input.currency, position, variant),
+  );
   const product = {
     id,
     // The next row of the search index; unique, so a racing insert fails rather than sharing it.
@@ -52,7 +58,12 @@ export async function createProduct(db: DrizzleD1Database, vendorId: string, inp
   return detail(db, await ownProduct(db, vendorId, id));
 }
 
-export async function updateProduct(db: DrizzleD1Database, vendorId: string, id: string, patch: ProductPatch): Promise<ProductDetail> {
+export async function updateProduct(
+  db: DrizzleD1Database,
+  vendorId: string,
+  id: string,
+  patch: ProductPatch,
+): Promise<ProductDetail> {
   const current = await ownProduct(db, vendorId, id);
   const category = patch.categoryId ? await requireCategory(db, patch.categoryId) : undefined;
   const existing = await db.select({ sku: variants.sku }).from(variants).where(eq(variants.productId, id));
@@ -66,7 +77,9 @@ export async function updateProduct(db: DrizzleD1Database, vendorId: string, id:
     }
     const { sku, ...fields } = variant;
     if (!known.has(sku)) {
-      throw new ProblemError(422, "No such variant of this product.", { errors: [{ path: `variants.${i}.sku`, message: "Unknown SKU." }] });
+      throw new ProblemError(422, "No such variant of this product.", {
+        errors: [{ path: `variants.${i}.sku`, message: "Unknown SKU." }],
+      });
     }
     if (Object.values(fields).some((value) => value !== undefined)) edits.push({ sku, fields });
   }
@@ -92,7 +105,12 @@ export async function updateProduct(db: DrizzleD1Database, vendorId: string, id:
         updatedAt: guardedUpdatedAt,
       })
       .where(and(eq(products.id, id), eq(products.vendorId, vendorId))),
-    ...edits.map((e) => db.update(variants).set(e.fields).where(and(eq(variants.sku, e.sku), eq(variants.productId, id)))),
+    ...edits.map((e) =>
+      db
+        .update(variants)
+        .set(e.fields)
+        .where(and(eq(variants.sku, e.sku), eq(variants.productId, id))),
+    ),
     ...insertChunks(variants, added).map((part) => db.insert(variants).values(part)),
     db
       .update(products)
@@ -110,7 +128,13 @@ export async function updateProduct(db: DrizzleD1Database, vendorId: string, id:
   return detail(db, await ownProduct(db, vendorId, id));
 }
 
-function newVariant(productId: string, vendorId: string, currency: string, position: number, input: VariantInput): VariantRow {
+function newVariant(
+  productId: string,
+  vendorId: string,
+  currency: string,
+  position: number,
+  input: VariantInput,
+): VariantRow {
   return {
     sku: newId("sku"),
     productId,
@@ -125,15 +149,24 @@ function newVariant(productId: string, vendorId: string, currency: string, posit
   };
 }
 
-export async function setStatus(db: DrizzleD1Database, vendorId: string, id: string, status: ProductStatus): Promise<ProductDetail> {
+export async function setStatus(
+  db: DrizzleD1Database,
+  vendorId: string,
+  id: string,
+  status: ProductStatus,
+): Promise<ProductDetail> {
   await ownProduct(db, vendorId, id);
-  await db.update(products).set({ status, updatedAt: new Date().toISOString() }).where(and(eq(products.id, id), eq(products.vendorId, vendorId)));
+  await db
+    .update(products)
+    .set({ status, updatedAt: new Date().toISOString() })
+    .where(and(eq(products.id, id), eq(products.vendorId, vendorId)));
   return detail(db, await ownProduct(db, vendorId, id));
 }
 
 export async function deleteDraft(db: DrizzleD1Database, vendorId: string, id: string): Promise<{ r2Keys: string[] }> {
   const product = await ownProduct(db, vendorId, id);
-  if (product.status !== "draft") throw new ProblemError(409, "Only drafts can be deleted; archive a published product instead.");
+  if (product.status !== "draft")
+    throw new ProblemError(409, "Only drafts can be deleted; archive a published product instead.");
   const keys = await db.select({ key: images.r2Key }).from(images).where(eq(images.productId, id));
   await db.batch([
     db.delete(variants).where(eq(variants.productId, id)),
@@ -145,7 +178,10 @@ export async function deleteDraft(db: DrizzleD1Database, vendorId: string, id: s
 
 /** Another vendor's product is indistinguishable from a missing one. */
 export async function ownProduct(db: DrizzleD1Database, vendorId: string, id: string): Promise<ProductRow> {
-  const [row] = await db.select().from(products).where(and(eq(products.id, id), eq(products.vendorId, vendorId)));
+  const [row] = await db
+    .select()
+    .from(products)
+    .where(and(eq(products.id, id), eq(products.vendorId, vendorId)));
   if (!row) throw new ProblemError(404, "No such product in your store.");
   return row;
 }
@@ -161,12 +197,24 @@ export async function publicProduct(db: DrizzleD1Database, id: string): Promise<
   return row.product;
 }
 
-export async function listVendorProducts(db: DrizzleD1Database, vendorId: string, status: ProductStatus | undefined, limit: number, cursor?: string) {
+export async function listVendorProducts(
+  db: DrizzleD1Database,
+  vendorId: string,
+  status: ProductStatus | undefined,
+  limit: number,
+  cursor?: string,
+) {
   const before = decodeCursor(cursor);
   const rows = await db
     .select()
     .from(products)
-    .where(and(eq(products.vendorId, vendorId), status ? eq(products.status, status) : undefined, before ? lt(products.id, before) : undefined))
+    .where(
+      and(
+        eq(products.vendorId, vendorId),
+        status ? eq(products.status, status) : undefined,
+        before ? lt(products.id, before) : undefined,
+      ),
+    )
     .orderBy(desc(products.id))
     .limit(limit + 1);
   const page = toPage(rows, limit);
@@ -174,12 +222,21 @@ export async function listVendorProducts(db: DrizzleD1Database, vendorId: string
 }
 
 /** The full product; with `live`, availability comes from the Inventory Durable Objects instead of the snapshot. */
-export async function detail(db: DrizzleD1Database, row: ProductRow, live?: DurableObjectNamespace<Inventory>): Promise<ProductDetail> {
+export async function detail(
+  db: DrizzleD1Database,
+  row: ProductRow,
+  live?: DurableObjectNamespace<Inventory>,
+): Promise<ProductDetail> {
   const [variantRows, imageRows] = await Promise.all([
     db.select().from(variants).where(eq(variants.productId, row.id)).orderBy(asc(variants.position)),
     db.select().from(images).where(eq(images.productId, row.id)).orderBy(asc(images.position)),
   ]);
-  const levels = live ? await liveLevels(live, variantRows.map((v) => v.sku)) : undefined;
+  const levels = live
+    ? await liveLevels(
+        live,
+        variantRows.map((v) => v.sku),
+      )
+    : undefined;
   const variantList = variantRows.map((v) => ({
     sku: v.sku,
     price: v.price,
@@ -217,7 +274,10 @@ export async function detail(db: DrizzleD1Database, row: ProductRow, live?: Dura
 
 /** The SKUs of a vendor, for stock management; 404 for anyone else's. */
 export async function ownSku(db: DrizzleD1Database, vendorId: string, sku: string): Promise<VariantRow> {
-  const [row] = await db.select().from(variants).where(and(eq(variants.sku, sku), eq(variants.vendorId, vendorId)));
+  const [row] = await db
+    .select()
+    .from(variants)
+    .where(and(eq(variants.sku, sku), eq(variants.vendorId, vendorId)));
   if (!row) throw new ProblemError(404, "No such SKU in your store.");
   return row;
 }

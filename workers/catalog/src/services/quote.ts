@@ -5,7 +5,11 @@ import { variantsBySku } from "./products.ts";
 import { liveLevels } from "./stock.ts";
 
 /** Current price, currency, vendor and live availability of each SKU, for carts and checkout. */
-export async function quote(db: DrizzleD1Database, inventory: DurableObjectNamespace<Inventory>, lines: { sku: string; qty: number }[]): Promise<QuoteLine[]> {
+export async function quote(
+  db: DrizzleD1Database,
+  inventory: DurableObjectNamespace<Inventory>,
+  lines: { sku: string; qty: number }[],
+): Promise<QuoteLine[]> {
   const skus = [...new Set(lines.map((line) => line.sku))];
   const [rows, levels] = await Promise.all([variantsBySku(db, skus), liveLevels(inventory, skus)]);
   const bySku = new Map(rows.map((row) => [row.variant.sku, row]));

@@ -49,11 +49,14 @@ export function ftsQuery(q: string): string | undefined {
 
 export async function searchProducts(db: DrizzleD1Database, query: ProductQuery) {
   const match = query.q ? ftsQuery(query.q) : undefined;
-  const sort = SORTS[query.sort === "relevance" && !match ? "newest" : (query.sort ?? (match ? "relevance" : "newest"))];
+  const sort =
+    SORTS[query.sort === "relevance" && !match ? "newest" : (query.sort ?? (match ? "relevance" : "newest"))];
   const filters = await filtersOf(db, query);
   if (!filters) return { items: [], nextCursor: null, facets: { categories: [], vendors: [], prices: [] } };
 
-  const hits = match ? sql`JOIN (SELECT rowid AS doc_id, ${RANK} AS rank FROM product_search WHERE product_search MATCH ${match}) hits ON hits.doc_id = p.doc_id` : sql``;
+  const hits = match
+    ? sql`JOIN (SELECT rowid AS doc_id, ${RANK} AS rank FROM product_search WHERE product_search MATCH ${match}) hits ON hits.doc_id = p.doc_id`
+    : sql``;
   const where = sql.join(filters, sql` AND `);
   const after = decodeKeysetCursor(query.cursor);
   const order = sort.dir === "asc" ? sql`ASC` : sql`DESC`;
@@ -80,7 +83,10 @@ export async function searchProducts(db: DrizzleD1Database, query: ProductQuery)
 
 /** The filters of a query as SQL conditions; undefined when they can match nothing (an unknown category). */
 async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQL[] | undefined> {
-  const filters: SQL[] = [sql`p.status = 'active'`, sql`p.vendor_id IN (SELECT id FROM vendors WHERE status = 'approved')`];
+  const filters: SQL[] = [
+    sql`p.status = 'active'`,
+    sql`p.vendor_id IN (SELECT id FROM vendors WHERE status = 'approved')`,
+  ];
   if (query.category) {
     const category = await categoryBySlug(db, query.category);
     if (!category) return undefined;
@@ -107,7 +113,13 @@ async function filtersOf(db: DrizzleD1Database, query: ProductQuery): Promise<SQ
 function attributePairs(text: string): [string, string][] {
   return text.split(",").map((pair) => {
     const colon = pair.indexOf(":");
-    return [pair.slice(0, colon), pair.slice(colon + 1).trim().toLowerCase()];
+    return [
+      pair.slice(0, colon),
+      pair
+        .slice(colon + 1)
+        .trim()
+        .toLowerCase(),
+    ];
   });
 }
 
@@ -116,7 +128,13 @@ async function facetsOf(db: DrizzleD1Database, hits: SQL, where: SQL): Promise<F
   const bucket = sql.raw(
     `CASE ${PRICE_BUCKETS.map((max, i) => `WHEN min_price < ${max} THEN ${i}`).join(" ")} ELSE ${PRICE_BUCKETS.length} END`,
   );
-  const rows = await db.all<{ facet: "category" | "vendor" | "price"; id: string; slug: string | null; name: string | null; count: number }>(sql`
+  const rows = await db.all<{
+    facet: "category" | "vendor" | "price";
+    id: string;
+    slug: string | null;
+    name: string | null;
+    count: number;
+  }>(sql`
     WITH matched AS MATERIALIZED (SELECT p.category_id, p.vendor_id, p.min_price FROM products p ${hits} WHERE ${where})
     SELECT * FROM (SELECT 'category' AS facet, c.id, c.slug, c.name, COUNT(*) AS count FROM matched m JOIN categories c ON c.id = m.category_id
       GROUP BY c.id ORDER BY count DESC, c.name LIMIT 50)
@@ -168,5 +186,7 @@ function decodeKeysetCursor(cursor: string | undefined): { k: number | string; i
   } catch {
     // fall through
   }
-  throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+  throw new ProblemError(400, "The cursor is not valid.", {
+    errors: [{ path: "cursor", message: "Not a cursor from this API." }],
+  });
 }

@@ -7,7 +7,10 @@ export function inventoryOf(ns: DurableObjectNamespace<Inventory>, sku: string) 
 }
 
 /** Live levels of many SKUs, read from their Durable Objects in parallel. */
-export async function liveLevels(ns: DurableObjectNamespace<Inventory>, skus: string[]): Promise<Map<string, StockLevel>> {
+export async function liveLevels(
+  ns: DurableObjectNamespace<Inventory>,
+  skus: string[],
+): Promise<Map<string, StockLevel>> {
   const levels = await Promise.all(skus.map((sku) => inventoryOf(ns, sku).level(sku)));
   return new Map(levels.map((level) => [level.sku, level]));
 }

@@ -1,5 +1,12 @@
 import type { Context } from "hono";
-import { GUEST_CART_HEADER, addCartItem, getCart, mergeCart, removeCartItem, setCartItem } from "#lib/contracts/api/orders.ts";
+import {
+  addCartItem,
+  GUEST_CART_HEADER,
+  getCart,
+  mergeCart,
+  removeCartItem,
+  setCartItem,
+} from "#lib/contracts/api/orders.ts";
 import { type CatalogRpc, rpc } from "#lib/contracts/rpc.ts";
 import { createRoutes, requireActor } from "#lib/http/app.ts";
 import { ProblemError } from "#lib/http/problem.ts";
@@ -25,14 +32,17 @@ export const cartRoutes = createRoutes<Env>()
     if (!owner) throw new ProblemError(400, "No cart.");
     const { sku, qty } = c.req.valid("json");
     const [quote] = await rpc<CatalogRpc>(c.env.CATALOG).quote([{ sku, qty }]);
-    if (!quote || quote.status === "unknown_sku" || quote.status === "not_on_sale") throw new ProblemError(404, "No such product on sale.");
-    if (!(await cartStub(c.env.CART, owner.key).add(sku, qty))) throw new ProblemError(409, "The cart is full; remove a line first.");
+    if (!quote || quote.status === "unknown_sku" || quote.status === "not_on_sale")
+      throw new ProblemError(404, "No such product on sale.");
+    if (!(await cartStub(c.env.CART, owner.key).add(sku, qty)))
+      throw new ProblemError(409, "The cart is full; remove a line first.");
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(setCartItem, async (c) => {
     const owner = await cartOwner(c, false);
     const { sku } = c.req.valid("param");
-    if (!owner || !(await cartStub(c.env.CART, owner.key).set(sku, c.req.valid("json").qty))) throw new ProblemError(404, "That SKU is not in the cart.");
+    if (!owner || !(await cartStub(c.env.CART, owner.key).set(sku, c.req.valid("json").qty)))
+      throw new ProblemError(404, "That SKU is not in the cart.");
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(removeCartItem, async (c) => {

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
-import type { PlacedOrder, Transition } from "#do/order.ts";
 import type { Context } from "hono";
+import type { PlacedOrder, Transition } from "#do/order.ts";
 import { cancelOrder, checkout, getOrder, listOrders } from "#lib/contracts/api/orders.ts";
 import { createRoutes, requireActor } from "#lib/http/app.ts";
 import { ProblemError } from "#lib/http/problem.ts";
@@ -11,7 +11,8 @@ import * as projection from "../services/projection.ts";
 async function ownOrder(c: Context<{ Bindings: Env }>, id: string) {
   const stub = c.env.ORDER.get(c.env.ORDER.idFromName(id));
   const placed: PlacedOrder | null = await stub.get();
-  if (!placed || placed.rejected || placed.userId !== requireActor(c).sub) throw new ProblemError(404, "No such order.");
+  if (!placed || placed.rejected || placed.userId !== requireActor(c).sub)
+    throw new ProblemError(404, "No such order.");
   return { stub, order: placed.order };
 }
 

@@ -11,7 +11,10 @@ const GUEST_CART_ID = /^gct_[0-9a-f]{32}$/;
  * id the server issued it (128 random bits, the guest's only key to it). An id
  * the server never issued names no cart; a guest without one gets a new id.
  */
-export async function cartOwner(c: Context<{ Bindings: Env }>, createIfMissing: boolean): Promise<{ key: string; guestCartId: string | null } | null> {
+export async function cartOwner(
+  c: Context<{ Bindings: Env }>,
+  createIfMissing: boolean,
+): Promise<{ key: string; guestCartId: string | null } | null> {
   const actor = c.get("actor");
   if (actor) return { key: `user:${actor.sub}`, guestCartId: null };
   const presented = c.req.header(GUEST_CART_HEADER);
@@ -37,15 +40,22 @@ export async function pricedCart(catalog: Fetcher, items: CartItem[], guestCartI
   const problems: string[] = [];
   if (lines.length === 0) problems.push("The cart is empty.");
   if (ok.length < lines.length) problems.push("Some lines cannot be bought as they are; change or remove them.");
-  if (currencies.length > 1) problems.push(`The cart mixes currencies (${currencies.join(", ")}); an order has one currency.`);
+  if (currencies.length > 1)
+    problems.push(`The cart mixes currencies (${currencies.join(", ")}); an order has one currency.`);
   const total = ok.reduce((sum, line) => sum + (line.lineTotal ?? 0), 0);
   const [currency] = currencies;
   if (currencies.length === 1 && currency && ok.length > 0 && total < (MINIMUM_CHARGE[currency] ?? 1)) {
-    problems.push(`The total is below the smallest amount that can be charged in ${currency} (${MINIMUM_CHARGE[currency] ?? 1} minor units).`);
+    problems.push(
+      `The total is below the smallest amount that can be charged in ${currency} (${MINIMUM_CHARGE[currency] ?? 1} minor units).`,
+    );
   }
   const vendors = new Map<string, { vendorId: string; subtotal: number; currency: string }>();
   for (const line of ok) {
-    const entry = vendors.get(line.vendorId ?? "") ?? { vendorId: line.vendorId ?? "", subtotal: 0, currency: line.currency ?? "" };
+    const entry = vendors.get(line.vendorId ?? "") ?? {
+      vendorId: line.vendorId ?? "",
+      subtotal: 0,
+      currency: line.currency ?? "",
+    };
     entry.subtotal += line.lineTotal ?? 0;
     vendors.set(entry.vendorId, entry);
   }
@@ -62,7 +72,18 @@ export async function pricedCart(catalog: Fetcher, items: CartItem[], guestCartI
 
 function toCartLine(quote: QuoteLine): CartLine {
   if (quote.status === "unknown_sku") {
-    return { sku: quote.sku, qty: quote.qty, status: quote.status, productId: null, vendorId: null, title: null, unitPrice: null, currency: null, lineTotal: null, available: null };
+    return {
+      sku: quote.sku,
+      qty: quote.qty,
+      status: quote.status,
+      productId: null,
+      vendorId: null,
+      title: null,
+      unitPrice: null,
+      currency: null,
+      lineTotal: null,
+      available: null,
+    };
   }
   return {
     sku: quote.sku,

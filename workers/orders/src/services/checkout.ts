@@ -1,15 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { PlaceResult, PlacedOrder } from "#do/order.ts";
-import type { Order, OrderLine, ShippingAddress } from "#lib/contracts/api/orders.ts";
-import { newId } from "#lib/contracts/ids.ts";
-import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
-import { type CatalogRpc, type PaymentsRpc, rpc } from "#lib/contracts/rpc.ts";
-import { log } from "#lib/http/log.ts";
-import { sha256Hex } from "#lib/crypto.ts";
-import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
-import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
 import type { CartItem } from "#do/cart.ts";
+import type { PlacedOrder, PlaceResult } from "#do/order.ts";
+import type { Order, OrderLine, ShippingAddress } from "#lib/contracts/api/orders.ts";
+import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
+import { newId } from "#lib/contracts/ids.ts";
+import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
+import { type CatalogRpc, type PaymentsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { sha256Hex } from "#lib/crypto.ts";
+import { log } from "#lib/http/log.ts";
+import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { cartStub } from "./cart.ts";
 
@@ -25,7 +25,11 @@ export interface CheckoutInput {
  * same order; with another body it is refused (422). Prices come from the catalog
  * now, never from the client; stock is held by the Order Durable Object's saga.
  */
-export async function placeOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput): Promise<{ order: Order; payment: PaymentInfo | null }> {
+export async function placeOrder(
+  db: DrizzleD1Database,
+  env: Env,
+  input: CheckoutInput,
+): Promise<{ order: Order; payment: PaymentInfo | null }> {
   const order = await holdStock(db, env, input);
   return { order, payment: order.status === "awaiting_payment" ? await paymentFor(env, input, order) : null };
 }
@@ -45,7 +49,12 @@ async function paymentFor(env: Env, input: CheckoutInput, order: Order): Promise
       paymentMethod: input.body.paymentMethod,
     });
   } catch (error) {
-    log("error", "orders", { msg: "payment intent not created", orderId: order.id, error: String(error), traceId: input.traceId });
+    log("error", "orders", {
+      msg: "payment intent not created",
+      orderId: order.id,
+      error: String(error),
+      traceId: input.traceId,
+    });
     return null;
   }
 }
@@ -80,7 +89,9 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
       // Another request with this key got here first.
       const raced = await existingOrder(db, env, input, requestHash);
       if (raced) return raced;
-      throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+      throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", {
+        headers: { "retry-after": "1" },
+      });
     }
     const result: PlaceResult = await env.ORDER.get(env.ORDER.idFromName(orderId)).place({
       orderId,
@@ -91,8 +102,14 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
       paymentWindowSeconds: Number(env.PAYMENT_WINDOW_SECONDS),
       traceId: input.traceId,
     });
-    if (!result.ok) throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`, { type: PROBLEM_TYPES.outOfStock });
-    await cart.completeCheckout(orderId, lines.map((line) => line.sku));
+    if (!result.ok)
+      throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`, {
+        type: PROBLEM_TYPES.outOfStock,
+      });
+    await cart.completeCheckout(
+      orderId,
+      lines.map((line) => line.sku),
+    );
     completed = true;
     return result.order;
   } finally {
@@ -106,21 +123,40 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
   if (items.length === 0) throw new ProblemError(409, "The cart is empty.");
   const quotes = await rpc<CatalogRpc>(env.CATALOG).quote(items);
   const unbuyable = quotes.filter((q) => q.status !== "ok").map((q) => `${q.sku} (${q.status})`);
-  if (unbuyable.length) throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`, { type: PROBLEM_TYPES.outOfStock });
+  if (unbuyable.length)
+    throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`, {
+      type: PROBLEM_TYPES.outOfStock,
+    });
   const lines: OrderLine[] = quotes.flatMap((q) =>
     q.status === "unknown_sku"
       ? []
-      : [{ sku: q.sku, productId: q.productId, vendorId: q.vendorId, title: q.title, attributes: q.attributes, qty: q.qty, unitPrice: q.unitPrice, lineTotal: q.unitPrice * q.qty }],
+      : [
+          {
+            sku: q.sku,
+            productId: q.productId,
+            vendorId: q.vendorId,
+            title: q.title,
+            attributes: q.attributes,
+            qty: q.qty,
+            unitPrice: q.unitPrice,
+            lineTotal: q.unitPrice * q.qty,
+          },
+        ],
   );
   const currencies = [...new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])))];
   const [currency] = currencies;
-  if (currencies.length !== 1 || !currency) throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`);
+  if (currencies.length !== 1 || !currency)
+    throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`);
   const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
   const minimum = MINIMUM_CHARGE[currency] ?? 1;
   if (total < minimum) {
-    throw new ProblemError(409, `The total (${total} ${currency} minor units) is below the smallest amount that can be charged (${minimum}).`, {
-      type: PROBLEM_TYPES.belowMinimumCharge,
-    });
+    throw new ProblemError(
+      409,
+      `The total (${total} ${currency} minor units) is below the smallest amount that can be charged (${minimum}).`,
+      {
+        type: PROBLEM_TYPES.belowMinimumCharge,
+      },
+    );
   }
   return { lines, currency };
 }
@@ -128,18 +164,33 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
 /** A checkout that died holding the lock may have placed its order: if so, that order's lines leave the cart now. */
 async function finishLapsedCheckout(env: Env, cart: ReturnType<typeof cartStub>, orderId: string): Promise<void> {
   const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(orderId)).get();
-  if (placed && !placed.rejected) await cart.completeCheckout(orderId, placed.order.lines.map((line) => line.sku));
+  if (placed && !placed.rejected)
+    await cart.completeCheckout(
+      orderId,
+      placed.order.lines.map((line) => line.sku),
+    );
 }
 
-async function existingOrder(db: DrizzleD1Database, env: Env, input: CheckoutInput, requestHash: string): Promise<Order | undefined> {
+async function existingOrder(
+  db: DrizzleD1Database,
+  env: Env,
+  input: CheckoutInput,
+  requestHash: string,
+): Promise<Order | undefined> {
   const [row] = await db
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.userId, input.userId), eq(idempotencyKeys.key, input.idempotencyKey)));
   if (!row) return undefined;
-  if (row.requestHash !== requestHash) throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.", { type: PROBLEM_TYPES.idempotencyKeyReused });
+  if (row.requestHash !== requestHash)
+    throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.", {
+      type: PROBLEM_TYPES.idempotencyKeyReused,
+    });
   const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(row.orderId)).get();
-  if (!placed) throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", { headers: { "retry-after": "1" } });
+  if (!placed)
+    throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", {
+      headers: { "retry-after": "1" },
+    });
   if (placed.rejected) throw new ProblemError(409, "This checkout was refused: some stock was gone. Nothing was held.");
   return placed.order;
 }

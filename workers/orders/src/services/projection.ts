@@ -12,12 +12,29 @@ export function projectOrder(db: DrizzleD1Database, userId: string, version: num
     db
       .insert(orders)
       .values(orderRow)
-      .onConflictDoUpdate({ target: orders.id, set: { status: order.status, version, snapshot: order }, setWhere: sql`${orders.version} < excluded.version` }),
+      .onConflictDoUpdate({
+        target: orders.id,
+        set: { status: order.status, version, snapshot: order },
+        setWhere: sql`${orders.version} < excluded.version`,
+      }),
     ...order.subOrders.map((sub) =>
       db
         .insert(subOrders)
-        .values({ id: sub.id, orderId: order.id, vendorId: sub.vendorId, status: sub.status, version, snapshot: sub, shippingAddress: order.shippingAddress, createdAt: order.createdAt })
-        .onConflictDoUpdate({ target: subOrders.id, set: { status: sub.status, version, snapshot: sub }, setWhere: sql`${subOrders.version} < excluded.version` }),
+        .values({
+          id: sub.id,
+          orderId: order.id,
+          vendorId: sub.vendorId,
+          status: sub.status,
+          version,
+          snapshot: sub,
+          shippingAddress: order.shippingAddress,
+          createdAt: order.createdAt,
+        })
+        .onConflictDoUpdate({
+          target: subOrders.id,
+          set: { status: sub.status, version, snapshot: sub },
+          setWhere: sql`${subOrders.version} < excluded.version`,
+        }),
     ),
   ];
 }
@@ -40,12 +57,24 @@ export function toVendorOrder(row: Pick<SubOrderRow, "orderId" | "shippingAddres
   return { ...row.snapshot, orderId: row.orderId, shippingAddress: row.shippingAddress, createdAt: row.createdAt };
 }
 
-export async function listVendorOrders(db: DrizzleD1Database, vendorId: string, status: SubOrderStatus | undefined, limit: number, cursor?: string) {
+export async function listVendorOrders(
+  db: DrizzleD1Database,
+  vendorId: string,
+  status: SubOrderStatus | undefined,
+  limit: number,
+  cursor?: string,
+) {
   const before = decodeCursor(cursor);
   const rows = await db
     .select()
     .from(subOrders)
-    .where(and(eq(subOrders.vendorId, vendorId), status ? eq(subOrders.status, status) : undefined, before ? lt(subOrders.id, before) : undefined))
+    .where(
+      and(
+        eq(subOrders.vendorId, vendorId),
+        status ? eq(subOrders.status, status) : undefined,
+        before ? lt(subOrders.id, before) : undefined,
+      ),
+    )
     .orderBy(desc(subOrders.id))
     .limit(limit + 1);
   const page = toPage(rows, limit);
@@ -54,7 +83,10 @@ export async function listVendorOrders(db: DrizzleD1Database, vendorId: string, 
 
 /** A sub-order of the caller's store; another store's is indistinguishable from a missing one. */
 export async function ownSubOrder(db: DrizzleD1Database, vendorId: string, id: string): Promise<SubOrderRow> {
-  const [row] = await db.select().from(subOrders).where(and(eq(subOrders.id, id), eq(subOrders.vendorId, vendorId)));
+  const [row] = await db
+    .select()
+    .from(subOrders)
+    .where(and(eq(subOrders.id, id), eq(subOrders.vendorId, vendorId)));
   if (!row) throw new ProblemError(404, "No such order for your store.");
   return row;
 }

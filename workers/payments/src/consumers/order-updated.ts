@@ -8,9 +8,9 @@ import { ProblemError } from "#lib/http/problem.ts";
 import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import type { Consumer } from "#lib/queue/consume.ts";
 import { payments, shares } from "../db/schema.ts";
+import { cancelUnpaidIntent } from "../services/intents.ts";
 import { ORDER_REFUND_KEY } from "../services/refund-requests.ts";
 import { refund } from "../services/refunds.ts";
-import { cancelUnpaidIntent } from "../services/intents.ts";
 import { sharesOfPaidOrder } from "../services/shares.ts";
 
 /**
@@ -30,7 +30,8 @@ export function onOrderUpdated(env: Pick<Env, "VENDORS">, stripe: () => Stripe):
         if (payment.status !== "canceled") await cancelUnpaidIntent(stripe(), payment.intentId);
         return [];
       }
-      if (payment.status !== "succeeded" || (order.subOrders.length === 0 && order.refund?.status !== "requested")) return [];
+      if (payment.status !== "succeeded" || (order.subOrders.length === 0 && order.refund?.status !== "requested"))
+        return [];
       const shareStatements = await sharesOfPaidOrder(db, env.VENDORS, order);
       if (order.refund?.status !== "requested") return shareStatements;
       // Shares first, so a refund never misses a vendor whose share was not recorded yet.
@@ -41,7 +42,11 @@ export function onOrderUpdated(env: Pick<Env, "VENDORS">, stripe: () => Stripe):
       } catch (error) {
         // A refusal for good (a disputed payment, Stripe saying no) ends the request; the order records why.
         if (!(error instanceof ProblemError) || error.status >= 500) throw error;
-        const refused = buildEvent(RefundRefused, { orderId: order.id, subOrderId: null, reason: error.detail ?? error.message }, { source: "payments", traceId: event.traceId });
+        const refused = buildEvent(
+          RefundRefused,
+          { orderId: order.id, subOrderId: null, reason: error.detail ?? error.message },
+          { source: "payments", traceId: event.traceId },
+        );
         return [stageEvent(db, refused)];
       }
       return [];
@@ -58,7 +63,14 @@ async function refundEverything(db: DrizzleD1Database, stripe: Stripe, order: Or
   const reason = order.refund?.reason;
   for (const share of open) {
     const key = `${ORDER_REFUND_KEY}${share.subOrderId}:${share.refunded}`;
-    await refund(db, stripe, { orderId: order.id, subOrderId: share.subOrderId, reason, idempotencyKey: key, requestHash: key, traceId });
+    await refund(db, stripe, {
+      orderId: order.id,
+      subOrderId: share.subOrderId,
+      reason,
+      idempotencyKey: key,
+      requestHash: key,
+      traceId,
+    });
   }
   const [payment] = await db.select().from(payments).where(eq(payments.orderId, order.id));
   if (open.length === 0 && order.subOrders.length === 0 && payment && payment.amount > payment.amountRefunded) {

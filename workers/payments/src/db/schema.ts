@@ -6,22 +6,19 @@ export { deadLetters } from "#lib/queue/schema.ts";
 export type PaymentStatus = "requires_payment_method" | "processing" | "succeeded" | "failed" | "canceled";
 
 /** One PaymentIntent per order, on the platform account. */
-export const payments = sqliteTable(
-  "payments",
-  {
-    orderId: text("order_id").primaryKey(),
-    intentId: text("intent_id").notNull().unique(),
-    chargeId: text("charge_id"),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
-    status: text("status").$type<PaymentStatus>().notNull(),
-    amountRefunded: integer("amount_refunded").notNull().default(0),
-    /** A dispute freezes the order's transfers. */
-    disputed: integer("disputed", { mode: "boolean" }).notNull().default(false),
-    createdAt: text("created_at").notNull(),
-    updatedAt: text("updated_at").notNull(),
-  },
-);
+export const payments = sqliteTable("payments", {
+  orderId: text("order_id").primaryKey(),
+  intentId: text("intent_id").notNull().unique(),
+  chargeId: text("charge_id"),
+  amount: integer("amount").notNull(),
+  currency: text("currency").notNull(),
+  status: text("status").$type<PaymentStatus>().notNull(),
+  amountRefunded: integer("amount_refunded").notNull().default(0),
+  /** A dispute freezes the order's transfers. */
+  disputed: integer("disputed", { mode: "boolean" }).notNull().default(false),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
 
 /** held: owed, not paid out yet; transferred: paid out; frozen: disputed; closed: fully refunded before payout. */
 export type ShareStatus = "held" | "transferred" | "frozen" | "closed";
@@ -57,7 +54,9 @@ export const ledger = sqliteTable(
     vendorId: text("vendor_id").notNull(),
     orderId: text("order_id").notNull(),
     subOrderId: text("sub_order_id").notNull(),
-    kind: text("kind").$type<"sale" | "commission" | "transfer" | "refund" | "commission_refund" | "reversal">().notNull(),
+    kind: text("kind")
+      .$type<"sale" | "commission" | "transfer" | "refund" | "commission_refund" | "reversal">()
+      .notNull(),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
     reference: text("reference"),
@@ -104,7 +103,10 @@ export const refundRequests = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("refund_requests_key_idx").on(t.orderId, t.idempotencyKey), index("refund_requests_status_idx").on(t.status, t.updatedAt)],
+  (t) => [
+    uniqueIndex("refund_requests_key_idx").on(t.orderId, t.idempotencyKey),
+    index("refund_requests_status_idx").on(t.status, t.updatedAt),
+  ],
 );
 
 /** Connected accounts of vendors, mirrored from Stripe (account.updated). */

@@ -22,7 +22,10 @@ export const payoutRoutes = createRoutes<Env>()
     const [account] = await db.select().from(accounts).where(eq(accounts.vendorId, vendorId));
     const { limit, cursor } = c.req.valid("query");
     const page = await vendorLedger(db, vendorId, limit, cursor);
-    return c.json({ account: account ? { id: account.accountId, payoutsEnabled: account.payoutsEnabled } : null, ...page }, 200);
+    return c.json(
+      { account: account ? { id: account.accountId, payoutsEnabled: account.payoutsEnabled } : null, ...page },
+      200,
+    );
   })
   .openapi(startOnboarding, async (c) => {
     const vendorId = requireVendor(c);
@@ -39,8 +42,14 @@ export const payoutRoutes = createRoutes<Env>()
     }
     let [account] = await db.select().from(accounts).where(eq(accounts.vendorId, vendorId));
     if (!account) {
-      const created = await stripe.accounts.create({ type: "express", metadata: { vendor_id: vendorId } }, { idempotencyKey: `account-${vendorId}` });
-      await db.insert(accounts).values({ vendorId, accountId: created.id, payoutsEnabled: false, updatedAt: new Date().toISOString() }).onConflictDoNothing();
+      const created = await stripe.accounts.create(
+        { type: "express", metadata: { vendor_id: vendorId } },
+        { idempotencyKey: `account-${vendorId}` },
+      );
+      await db
+        .insert(accounts)
+        .values({ vendorId, accountId: created.id, payoutsEnabled: false, updatedAt: new Date().toISOString() })
+        .onConflictDoNothing();
       [account] = await db.select().from(accounts).where(eq(accounts.vendorId, vendorId));
     }
     if (!account) throw new ProblemError(503, "The connected account could not be recorded; retry.");
@@ -62,7 +71,13 @@ export const payoutRoutes = createRoutes<Env>()
     const [share] = await db
       .select({ subOrderId: shares.subOrderId })
       .from(shares)
-      .where(and(eq(shares.orderId, orderId), eq(shares.subOrderId, body.subOrderId), vendorScope ? eq(shares.vendorId, vendorScope) : undefined));
+      .where(
+        and(
+          eq(shares.orderId, orderId),
+          eq(shares.subOrderId, body.subOrderId),
+          vendorScope ? eq(shares.vendorId, vendorScope) : undefined,
+        ),
+      );
     if (!share) throw new ProblemError(404, "No such paid sub-order.");
     const result = await withOutbox(c.env, c.executionCtx, () =>
       refund(db, stripeClient(c.env), {

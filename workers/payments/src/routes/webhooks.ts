@@ -13,10 +13,23 @@ export const webhookRoutes = createRoutes<Env>().openapi(
   { ...stripeWebhook, request: {} },
   async (c) => {
     const stripe = stripeClient(c.env);
-    const event = await verifiedEvent(stripe, await c.req.text(), c.req.header("stripe-signature"), c.env.STRIPE_WEBHOOK_SECRET);
+    const event = await verifiedEvent(
+      stripe,
+      await c.req.text(),
+      c.req.header("stripe-signature"),
+      c.env.STRIPE_WEBHOOK_SECRET,
+    );
     const db = drizzle(c.env.DB);
-    const { result, settleVendor } = await withOutbox(c.env, c.executionCtx, () => applyEvent(db, event, c.get("traceId")));
-    log("info", "payments", { msg: "stripe event", eventId: event.id, type: event.type, result, traceId: c.get("traceId") });
+    const { result, settleVendor } = await withOutbox(c.env, c.executionCtx, () =>
+      applyEvent(db, event, c.get("traceId")),
+    );
+    log("info", "payments", {
+      msg: "stripe event",
+      eventId: event.id,
+      type: event.type,
+      result,
+      traceId: c.get("traceId"),
+    });
     if (settleVendor) c.executionCtx.waitUntil(settleHeldShares(db, stripe, settleVendor));
     return c.json({ received: true, result }, 200);
   },

@@ -12,7 +12,11 @@ import { isRefusal, toStripeCurrency } from "./stripe.ts";
  * method (Stripe's test ones such as pm_card_visa) it is confirmed server-side;
  * the order becomes paid when the signed webhook says so.
  */
-export async function createIntent(db: DrizzleD1Database, stripe: Stripe, input: CreateIntentInput): Promise<PaymentInfo> {
+export async function createIntent(
+  db: DrizzleD1Database,
+  stripe: Stripe,
+  input: CreateIntentInput,
+): Promise<PaymentInfo> {
   const params: Stripe.PaymentIntentCreateParams = {
     amount: input.amount,
     currency: toStripeCurrency(input.currency),
@@ -33,7 +37,15 @@ export async function createIntent(db: DrizzleD1Database, stripe: Stripe, input:
   const now = new Date().toISOString();
   await db
     .insert(payments)
-    .values({ orderId: input.orderId, intentId: intent.id, amount: input.amount, currency: input.currency, status: "requires_payment_method", createdAt: now, updatedAt: now })
+    .values({
+      orderId: input.orderId,
+      intentId: intent.id,
+      amount: input.amount,
+      currency: input.currency,
+      status: "requires_payment_method",
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoNothing();
   const [row] = await db.select().from(payments).where(eq(payments.orderId, input.orderId));
   return {

@@ -12,7 +12,10 @@ export function entry(db: DrizzleD1Database, values: Omit<Entry, "id" | "created
 
 /** What the platform still owes the vendor for one sub-order: the sum of its ledger. */
 export async function owedFor(db: DrizzleD1Database, subOrderId: string): Promise<number> {
-  const [row] = await db.select({ owed: sql<number>`COALESCE(SUM(${ledger.amount}), 0)` }).from(ledger).where(eq(ledger.subOrderId, subOrderId));
+  const [row] = await db
+    .select({ owed: sql<number>`COALESCE(SUM(${ledger.amount}), 0)` })
+    .from(ledger)
+    .where(eq(ledger.subOrderId, subOrderId));
   return row?.owed ?? 0;
 }
 
@@ -28,7 +31,9 @@ export async function pendingVendorParts(db: DrizzleD1Database, subOrderId: stri
 export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limit: number, cursor?: string) {
   const before = cursor === undefined ? undefined : Number(decodeCursor(cursor));
   if (before !== undefined && !Number.isSafeInteger(before)) {
-    throw new ProblemError(400, "The cursor is not valid.", { errors: [{ path: "cursor", message: "Not a cursor from this API." }] });
+    throw new ProblemError(400, "The cursor is not valid.", {
+      errors: [{ path: "cursor", message: "Not a cursor from this API." }],
+    });
   }
   const rows = await db
     .select()

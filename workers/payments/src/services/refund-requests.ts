@@ -23,11 +23,16 @@ export const ORDER_REFUND_KEY = "order:";
  * the vendor's net, and the refund of the last cent takes exactly what is left.
  */
 export function vendorPartOf(share: Pick<Share, "gross" | "commission">, before: number, amount: number): number {
-  const upTo = (refunded: number) => (share.gross === 0 ? 0 : Math.round((refunded * (share.gross - share.commission)) / share.gross));
+  const upTo = (refunded: number) =>
+    share.gross === 0 ? 0 : Math.round((refunded * (share.gross - share.commission)) / share.gross);
   return upTo(before + amount) - upTo(before);
 }
 
-export async function findRequest(db: DrizzleD1Database, orderId: string, idempotencyKey: string): Promise<RefundRequest | undefined> {
+export async function findRequest(
+  db: DrizzleD1Database,
+  orderId: string,
+  idempotencyKey: string,
+): Promise<RefundRequest | undefined> {
   const [row] = await db
     .select()
     .from(refundRequests)
@@ -42,11 +47,16 @@ export async function requestById(db: DrizzleD1Database, id: string): Promise<Re
 
 /** What can still be refunded, or the problem that says why nothing can. */
 export function refundable(payment: Payment, share: Share | undefined, amount: number | undefined): number {
-  if (payment.status !== "succeeded") throw new ProblemError(409, "The order is not paid.", { type: PROBLEM_TYPES.paymentNotSettled });
+  if (payment.status !== "succeeded")
+    throw new ProblemError(409, "The order is not paid.", { type: PROBLEM_TYPES.paymentNotSettled });
   if (payment.disputed) {
-    throw new ProblemError(409, "The payment is disputed: the dispute decides what goes back to the shopper.", { type: PROBLEM_TYPES.paymentDisputed });
+    throw new ProblemError(409, "The payment is disputed: the dispute decides what goes back to the shopper.", {
+      type: PROBLEM_TYPES.paymentDisputed,
+    });
   }
-  const left = share ? Math.min(share.gross - share.refunded, payment.amount - payment.amountRefunded) : payment.amount - payment.amountRefunded;
+  const left = share
+    ? Math.min(share.gross - share.refunded, payment.amount - payment.amountRefunded)
+    : payment.amount - payment.amountRefunded;
   const wanted = amount ?? left;
   if (wanted <= 0 || wanted > left) {
     const detail = left <= 0 ? "Nothing is left to refund." : `That is more than what is left to refund (${left}).`;
@@ -72,7 +82,10 @@ export interface Reservation {
  * payment's total: a concurrent refund makes the batch fail as a whole
  * ("conflict"), never lets both through.
  */
-export async function reserve(db: DrizzleD1Database, r: Reservation): Promise<RefundRequest | "conflict" | "duplicate"> {
+export async function reserve(
+  db: DrizzleD1Database,
+  r: Reservation,
+): Promise<RefundRequest | "conflict" | "duplicate"> {
   const now = new Date().toISOString();
   const { payment, share, amount } = r;
   const request: RefundRequest = {
@@ -126,23 +139,49 @@ export async function reserve(db: DrizzleD1Database, r: Reservation): Promise<Re
 }
 
 /** Stripe made the refund: the request, the refund, the ledger and refund.succeeded in one batch, once. */
-export async function recordSucceeded(db: DrizzleD1Database, request: RefundRequest, stripeRefundId: string, currency: string, traceId: string) {
+export async function recordSucceeded(
+  db: DrizzleD1Database,
+  request: RefundRequest,
+  stripeRefundId: string,
+  currency: string,
+  traceId: string,
+) {
   const now = new Date().toISOString();
   const event = buildEvent(
     RefundSucceeded,
-    { orderId: request.orderId, subOrderId: request.subOrderId, refundId: stripeRefundId, amount: request.amount, currency },
+    {
+      orderId: request.orderId,
+      subOrderId: request.subOrderId,
+      refundId: stripeRefundId,
+      amount: request.amount,
+      currency,
+    },
     { source: "payments", traceId },
   );
-  const [share] = request.subOrderId ? await db.select().from(shares).where(eq(shares.subOrderId, request.subOrderId)) : [];
-  const keys = share && { vendorId: share.vendorId, orderId: share.orderId, subOrderId: share.subOrderId, currency: share.currency };
+  const [share] = request.subOrderId
+    ? await db.select().from(shares).where(eq(shares.subOrderId, request.subOrderId))
+    : [];
+  const keys = share && {
+    vendorId: share.vendorId,
+    orderId: share.orderId,
+    subOrderId: share.subOrderId,
+    currency: share.currency,
+  };
   const books = keys
     ? [
         entry(db, { ...keys, kind: "refund", amount: -request.amount, reference: stripeRefundId }),
-        entry(db, { ...keys, kind: "commission_refund", amount: request.amount - request.vendorPart, reference: stripeRefundId }),
+        entry(db, {
+          ...keys,
+          kind: "commission_refund",
+          amount: request.amount - request.vendorPart,
+          reference: stripeRefundId,
+        }),
         // A share refunded in full before it was paid out is closed: nothing is left to transfer.
         db
           .update(shares)
-          .set({ status: sql`CASE WHEN ${shares.status} = 'held' AND ${shares.refunded} >= ${shares.gross} THEN 'closed' ELSE ${shares.status} END` })
+          .set({
+            status: sql`CASE WHEN ${shares.status} = 'held' AND ${shares.refunded} >= ${shares.gross} THEN 'closed' ELSE ${shares.status} END`,
+          })
           .where(eq(shares.subOrderId, keys.subOrderId)),
       ]
     : [];
@@ -166,7 +205,12 @@ export async function recordSucceeded(db: DrizzleD1Database, request: RefundRequ
 }
 
 /** Stripe refused: the reservation is released and the answer kept for a retry with the same key. */
-export async function recordFailed(db: DrizzleD1Database, request: RefundRequest, failure: RefundFailure, traceId: string) {
+export async function recordFailed(
+  db: DrizzleD1Database,
+  request: RefundRequest,
+  failure: RefundFailure,
+  traceId: string,
+) {
   const now = new Date().toISOString();
   const shareRelease = request.subOrderId
     ? [
@@ -180,7 +224,16 @@ export async function recordFailed(db: DrizzleD1Database, request: RefundRequest
       ]
     : [];
   const refused = request.idempotencyKey.startsWith(ORDER_REFUND_KEY)
-    ? [stageEvent(db, buildEvent(RefundRefused, { orderId: request.orderId, subOrderId: request.subOrderId, reason: failure.detail }, { source: "payments", traceId }))]
+    ? [
+        stageEvent(
+          db,
+          buildEvent(
+            RefundRefused,
+            { orderId: request.orderId, subOrderId: request.subOrderId, reason: failure.detail },
+            { source: "payments", traceId },
+          ),
+        ),
+      ]
     : [];
   await settleOnce(db, [
     db
@@ -204,7 +257,11 @@ async function settleOnce(db: DrizzleD1Database, statements: Parameters<DrizzleD
   try {
     await db.batch(statements);
   } catch (error) {
-    if (isConstraintViolation(error, "NOT NULL", "refund_requests.status") || isConstraintViolation(error, "UNIQUE", "refunds.id")) return;
+    if (
+      isConstraintViolation(error, "NOT NULL", "refund_requests.status") ||
+      isConstraintViolation(error, "UNIQUE", "refunds.id")
+    )
+      return;
     throw error;
   }
 }

@@ -5,15 +5,15 @@ import { log } from "#lib/http/log.ts";
 import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
 import { payments, shares } from "../db/schema.ts";
 import {
+  findRequest,
   type Payment,
   type RefundRequest,
-  type Share,
-  findRequest,
   recordFailed,
   recordSucceeded,
   refundable,
   requestById,
   reserve,
+  type Share,
 } from "./refund-requests.ts";
 import { reverseWhatIsOwed } from "./reversals.ts";
 import { isRefusal } from "./stripe.ts";
@@ -51,13 +51,20 @@ export async function refund(db: DrizzleD1Database, stripe: Stripe, ask: RefundA
   let request = await reserved(db, ask);
   if (request.status === "pending") request = await carryOut(db, stripe, request, ask.traceId);
   if (request.status === "failed" || !request.stripeRefundId) {
-    throw new ProblemError(409, request.failure?.detail ?? "Stripe refused the refund.", { type: PROBLEM_TYPES.processorRefused });
+    throw new ProblemError(409, request.failure?.detail ?? "Stripe refused the refund.", {
+      type: PROBLEM_TYPES.processorRefused,
+    });
   }
   let reversal = 0;
   if (request.subOrderId) {
     // The refund is done and recorded; a reversal Stripe refuses now is retried from refund.succeeded.
     reversal = await reverseWhatIsOwed(db, stripe, request.subOrderId).catch((error: unknown) => {
-      log("warn", "payments", { msg: "reversal deferred", subOrderId: request.subOrderId, error: String(error), traceId: ask.traceId });
+      log("warn", "payments", {
+        msg: "reversal deferred",
+        subOrderId: request.subOrderId,
+        error: String(error),
+        traceId: ask.traceId,
+      });
       return 0;
     });
   }
@@ -70,7 +77,9 @@ async function reserved(db: DrizzleD1Database, ask: RefundAsk): Promise<RefundRe
     const existing = await findRequest(db, ask.orderId, ask.idempotencyKey);
     if (existing) {
       if (existing.requestHash !== ask.requestHash || existing.subOrderId !== (ask.subOrderId ?? null)) {
-        throw new ProblemError(422, "This Idempotency-Key was used for a different refund.", { type: PROBLEM_TYPES.idempotencyKeyReused });
+        throw new ProblemError(422, "This Idempotency-Key was used for a different refund.", {
+          type: PROBLEM_TYPES.idempotencyKeyReused,
+        });
       }
       return existing;
     }
@@ -98,7 +107,12 @@ async function current(db: DrizzleD1Database, ask: RefundAsk): Promise<{ payment
  * request's, so asking again never refunds twice) and records the answer.
  * Stripe not answering leaves it pending and throws.
  */
-export async function carryOut(db: DrizzleD1Database, stripe: Stripe, request: RefundRequest, traceId: string): Promise<RefundRequest> {
+export async function carryOut(
+  db: DrizzleD1Database,
+  stripe: Stripe,
+  request: RefundRequest,
+  traceId: string,
+): Promise<RefundRequest> {
   const [payment] = await db.select().from(payments).where(eq(payments.orderId, request.orderId));
   if (!payment) throw new Error(`refund request ${request.id} has no payment`);
   try {
@@ -114,13 +128,27 @@ export async function carryOut(db: DrizzleD1Database, stripe: Stripe, request: R
     await recordSucceeded(db, request, made.id, payment.currency, traceId);
   } catch (error) {
     if (!isRefusal(error)) {
-      log("warn", "payments", { msg: "refund outcome unknown; kept pending", requestId: request.id, error: String(error), traceId });
-      throw new ProblemError(503, "Stripe did not answer. The refund is kept and will complete; retry with the same Idempotency-Key for its outcome.", {
-        type: PROBLEM_TYPES.processorUnavailable,
-        headers: { "retry-after": "2" },
+      log("warn", "payments", {
+        msg: "refund outcome unknown; kept pending",
+        requestId: request.id,
+        error: String(error),
+        traceId,
       });
+      throw new ProblemError(
+        503,
+        "Stripe did not answer. The refund is kept and will complete; retry with the same Idempotency-Key for its outcome.",
+        {
+          type: PROBLEM_TYPES.processorUnavailable,
+          headers: { "retry-after": "2" },
+        },
+      );
     }
-    await recordFailed(db, request, { status: 409, type: PROBLEM_TYPES.processorRefused, detail: `Stripe refused the refund: ${error.message}` }, traceId);
+    await recordFailed(
+      db,
+      request,
+      { status: 409, type: PROBLEM_TYPES.processorRefused, detail: `Stripe refused the refund: ${error.message}` },
+      traceId,
+    );
   }
   const settled = await requestById(db, request.id);
   if (!settled) throw new Error(`refund request ${request.id} vanished`);

@@ -34,7 +34,9 @@ export async function reverseWhatIsOwed(db: DrizzleD1Database, stripe: Stripe, s
     const claimed = await db
       .update(shares)
       .set({ reversalPending: amount })
-      .where(and(eq(shares.subOrderId, subOrderId), isNull(shares.reversalPending), eq(shares.reversed, share.reversed)));
+      .where(
+        and(eq(shares.subOrderId, subOrderId), isNull(shares.reversalPending), eq(shares.reversed, share.reversed)),
+      );
     if (claimed.meta.changes !== 1) return 0;
   }
   let reversal: Stripe.TransferReversal;
@@ -46,7 +48,10 @@ export async function reverseWhatIsOwed(db: DrizzleD1Database, stripe: Stripe, s
     );
   } catch (error) {
     if (!isRefusal(error)) throw error;
-    await db.update(shares).set({ reversalPending: null, reversalError: error.message }).where(eq(shares.subOrderId, subOrderId));
+    await db
+      .update(shares)
+      .set({ reversalPending: null, reversalError: error.message })
+      .where(eq(shares.subOrderId, subOrderId));
     log("warn", "payments", { msg: "reversal refused; the vendor owes it", subOrderId, amount, error: error.message });
     throw new ReversalRefused(`Stripe refused the reversal of ${amount} for ${subOrderId}: ${error.message}`);
   }

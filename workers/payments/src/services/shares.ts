@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import type { Order } from "#lib/contracts/api/orders.ts";
-import { type VendorsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { log } from "#lib/http/log.ts";
 import { accounts, payments, shares } from "../db/schema.ts";
@@ -19,7 +19,11 @@ export function commissionOf(gross: number, bps: number): number {
  * statements go in the consumer's batch; transfers follow in settleHeldShares.
  */
 export async function sharesOfPaidOrder(db: DrizzleD1Database, vendors: Fetcher, order: Order) {
-  const [existing] = await db.select({ id: shares.subOrderId }).from(shares).where(eq(shares.orderId, order.id)).limit(1);
+  const [existing] = await db
+    .select({ id: shares.subOrderId })
+    .from(shares)
+    .where(eq(shares.orderId, order.id))
+    .limit(1);
   if (existing) return [];
   const [payment] = await db.select().from(payments).where(eq(payments.orderId, order.id));
   const now = new Date().toISOString();
@@ -30,7 +34,13 @@ export async function sharesOfPaidOrder(db: DrizzleD1Database, vendors: Fetcher,
     const commission = commissionOf(sub.total, vendor.commissionBps);
     const base = { vendorId: sub.vendorId, orderId: order.id, subOrderId: sub.id, currency: order.currency };
     statements.push(
-      db.insert(shares).values({ ...base, gross: sub.total, commission, status: payment?.disputed ? "frozen" : "held", createdAt: now }),
+      db.insert(shares).values({
+        ...base,
+        gross: sub.total,
+        commission,
+        status: payment?.disputed ? "frozen" : "held",
+        createdAt: now,
+      }),
       entry(db, { ...base, kind: "sale", amount: sub.total, reference: payment?.intentId ?? null }),
       entry(db, { ...base, kind: "commission", amount: -commission, reference: null }),
     );
@@ -55,15 +65,32 @@ export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, ve
     const owed = (await owedFor(db, share.subOrderId)) - (await pendingVendorParts(db, share.subOrderId));
     if (owed <= 0) continue;
     const transfer = await stripe.transfers.create(
-      { amount: owed, currency: toStripeCurrency(share.currency), destination: accountId, transfer_group: share.orderId, metadata: { sub_order_id: share.subOrderId } },
+      {
+        amount: owed,
+        currency: toStripeCurrency(share.currency),
+        destination: accountId,
+        transfer_group: share.orderId,
+        metadata: { sub_order_id: share.subOrderId },
+      },
       { idempotencyKey: `transfer-${share.subOrderId}` },
     );
     // Only a share still held becomes transferred; otherwise the CASE yields NULL and the whole batch rolls back.
     const guarded = sql`CASE WHEN ${shares.status} = 'held' THEN 'transferred' ELSE NULL END`;
     try {
       await db.batch([
-        db.update(shares).set({ status: guarded, transferId: transfer.id }).where(eq(shares.subOrderId, share.subOrderId)),
-        entry(db, { vendorId: share.vendorId, orderId: share.orderId, subOrderId: share.subOrderId, kind: "transfer", amount: -owed, currency: share.currency, reference: transfer.id }),
+        db
+          .update(shares)
+          .set({ status: guarded, transferId: transfer.id })
+          .where(eq(shares.subOrderId, share.subOrderId)),
+        entry(db, {
+          vendorId: share.vendorId,
+          orderId: share.orderId,
+          subOrderId: share.subOrderId,
+          kind: "transfer",
+          amount: -owed,
+          currency: share.currency,
+          reference: transfer.id,
+        }),
       ]);
     } catch (error) {
       if (!isConstraintViolation(error, "NOT NULL", "vendor_shares.status")) throw error;

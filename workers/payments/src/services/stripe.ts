@@ -10,7 +10,9 @@ export function stripeClient(env: Pick<Env, "STRIPE_SECRET_KEY" | "STRIPE_API_BA
   return new Stripe(env.STRIPE_SECRET_KEY, {
     httpClient: Stripe.createFetchHttpClient(),
     maxNetworkRetries: 2,
-    ...(base ? { host: base.hostname, port: Number(base.port), protocol: base.protocol === "https:" ? "https" : "http" } : {}),
+    ...(base
+      ? { host: base.hostname, port: Number(base.port), protocol: base.protocol === "https:" ? "https" : "http" }
+      : {}),
   });
 }
 

@@ -8,6 +8,8 @@ export const onUserRegistered: Consumer<typeof UserRegistered> = {
   effect(event, db) {
     const { userId, email, name } = event.data;
     const now = new Date().toISOString();
-    return [db.insert(profiles).values({ id: userId, email, name, createdAt: now, updatedAt: now }).onConflictDoNothing()];
+    return [
+      db.insert(profiles).values({ id: userId, email, name, createdAt: now, updatedAt: now }).onConflictDoNothing(),
+    ];
   },
 };

@@ -44,17 +44,28 @@ export async function createAddress(db: DrizzleD1Database, userId: string, input
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([db.insert(addresses).values(row), ...(row.isDefault ? [clearOtherDefaults(db, userId, row.id)] : [])]);
+  await db.batch([
+    db.insert(addresses).values(row),
+    ...(row.isDefault ? [clearOtherDefaults(db, userId, row.id)] : []),
+  ]);
   return toAddress(row);
 }
 
-export async function updateAddress(db: DrizzleD1Database, userId: string, id: string, patch: AddressPatch): Promise<Address> {
+export async function updateAddress(
+  db: DrizzleD1Database,
+  userId: string,
+  id: string,
+  patch: AddressPatch,
+): Promise<Address> {
   const current = await ownAddress(db, userId, id);
   const merged: Row = { ...current, ...patch, updatedAt: new Date().toISOString() };
   const issue = postalCodeIssue(merged);
   if (issue) throw new ProblemError(400, "The request json is invalid.", { errors: [issue] });
   await db.batch([
-    db.update(addresses).set(merged).where(and(eq(addresses.id, id), eq(addresses.userId, userId))),
+    db
+      .update(addresses)
+      .set(merged)
+      .where(and(eq(addresses.id, id), eq(addresses.userId, userId))),
     ...(patch.isDefault === true ? [clearOtherDefaults(db, userId, id)] : []),
   ]);
   return toAddress(merged);
@@ -67,7 +78,10 @@ export async function deleteAddress(db: DrizzleD1Database, userId: string, id: s
 
 /** Another shopper's address is indistinguishable from a missing one. */
 async function ownAddress(db: DrizzleD1Database, userId: string, id: string): Promise<Row> {
-  const [row] = await db.select().from(addresses).where(and(eq(addresses.id, id), eq(addresses.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(addresses)
+    .where(and(eq(addresses.id, id), eq(addresses.userId, userId)));
   if (!row) throw new ProblemError(404, "No such address.");
   return row;
 }

@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/d1";
 import { addStaff, listStaff, removeStaff } from "#lib/contracts/api/vendors.ts";
-import { type UsersRpc, rpc } from "#lib/contracts/rpc.ts";
+import { rpc, type UsersRpc } from "#lib/contracts/rpc.ts";
 import { createRoutes, requireActor, requireVendor } from "#lib/http/app.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import * as staff from "../services/staff.ts";

@@ -11,7 +11,7 @@ import {
   rejectVendor,
   suspendVendor,
 } from "#lib/contracts/api/vendors.ts";
-import { type UsersRpc, rpc } from "#lib/contracts/rpc.ts";
+import { rpc, type UsersRpc } from "#lib/contracts/rpc.ts";
 import { createRoutes, requireActor, requireVendor } from "#lib/http/app.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { withOutbox } from "#lib/outbox/relay.ts";
@@ -21,17 +21,34 @@ export const vendorRoutes = createRoutes<Env>()
   .openapi(applyForVendor, async (c) => {
     const actor = requireActor(c);
     const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
-    if (!profile) throw new ProblemError(409, "Your profile is still being created; retry shortly.", { headers: { "retry-after": "1" } });
+    if (!profile)
+      throw new ProblemError(409, "Your profile is still being created; retry shortly.", {
+        headers: { "retry-after": "1" },
+      });
     const db = drizzle(c.env.DB);
-    const vendor = await vendors.apply(db, actor, profile.email, c.req.valid("json"), Number(c.env.DEFAULT_COMMISSION_BPS));
+    const vendor = await vendors.apply(
+      db,
+      actor,
+      profile.email,
+      c.req.valid("json"),
+      Number(c.env.DEFAULT_COMMISSION_BPS),
+    );
     return c.json(vendor, 201);
   })
-  .openapi(getVendorBySlug, async (c) => c.json(await vendors.publicBySlug(drizzle(c.env.DB), c.req.valid("param").slug), 200))
-  .openapi(getMyVendorApplication, async (c) => c.json(vendors.toVendor(await vendors.ofMember(drizzle(c.env.DB), requireActor(c).sub)), 200))
-  .openapi(getMyVendor, async (c) => c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), requireVendor(c))), 200))
+  .openapi(getVendorBySlug, async (c) =>
+    c.json(await vendors.publicBySlug(drizzle(c.env.DB), c.req.valid("param").slug), 200),
+  )
+  .openapi(getMyVendorApplication, async (c) =>
+    c.json(vendors.toVendor(await vendors.ofMember(drizzle(c.env.DB), requireActor(c).sub)), 200),
+  )
+  .openapi(getMyVendor, async (c) =>
+    c.json(vendors.toVendor(await vendors.byId(drizzle(c.env.DB), requireVendor(c))), 200),
+  )
   .openapi(patchMyVendor, async (c) => {
     const db = drizzle(c.env.DB);
-    const vendor = await withOutbox(c.env, c.executionCtx, () => vendors.updateProfile(db, requireVendor(c), c.req.valid("json"), { traceId: c.get("traceId") }));
+    const vendor = await withOutbox(c.env, c.executionCtx, () =>
+      vendors.updateProfile(db, requireVendor(c), c.req.valid("json"), { traceId: c.get("traceId") }),
+    );
     return c.json(vendor, 200);
   })
   .openapi(adminListVendors, async (c) => {
@@ -42,8 +59,15 @@ export const vendorRoutes = createRoutes<Env>()
   .openapi(rejectVendor, (c) => decide(c, "reject", c.req.valid("param").id, c.req.valid("json")))
   .openapi(suspendVendor, (c) => decide(c, "suspend", c.req.valid("param").id, c.req.valid("json")));
 
-async function decide(c: Context<{ Bindings: Env }>, decision: "approve" | "reject" | "suspend", id: string, body: { reason?: string; commissionBps?: number }) {
+async function decide(
+  c: Context<{ Bindings: Env }>,
+  decision: "approve" | "reject" | "suspend",
+  id: string,
+  body: { reason?: string; commissionBps?: number },
+) {
   const db = drizzle(c.env.DB);
-  const vendor = await withOutbox(c.env, c.executionCtx, () => vendors.decide(db, id, decision, body, requireActor(c), { traceId: c.get("traceId") }));
+  const vendor = await withOutbox(c.env, c.executionCtx, () =>
+    vendors.decide(db, id, decision, body, requireActor(c), { traceId: c.get("traceId") }),
+  );
   return c.json(vendor, 200);
 }

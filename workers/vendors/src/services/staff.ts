@@ -12,7 +12,10 @@ export async function list(db: DrizzleD1Database, vendorId: string): Promise<Sta
 }
 
 export async function requireOwner(db: DrizzleD1Database, vendorId: string, userId: string): Promise<void> {
-  const [member] = await db.select().from(staff).where(and(eq(staff.userId, userId), eq(staff.vendorId, vendorId)));
+  const [member] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.userId, userId), eq(staff.vendorId, vendorId)));
   if (member?.role !== "owner") throw new ProblemError(403, "Only the store's owner manages staff.");
 }
 
@@ -21,14 +24,17 @@ export async function add(db: DrizzleD1Database, vendorId: string, user: Profile
   try {
     await db.insert(staff).values({ ...member, vendorId });
   } catch (error) {
-    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id")) throw new ProblemError(409, "That user already belongs to a vendor.");
+    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id"))
+      throw new ProblemError(409, "That user already belongs to a vendor.");
     throw error;
   }
   return member;
 }
 
 export async function remove(db: DrizzleD1Database, vendorId: string, userId: string): Promise<void> {
-  const removed = await db.delete(staff).where(and(eq(staff.vendorId, vendorId), eq(staff.userId, userId), eq(staff.role, "staff")));
+  const removed = await db
+    .delete(staff)
+    .where(and(eq(staff.vendorId, vendorId), eq(staff.userId, userId), eq(staff.role, "staff")));
   if (removed.meta.changes !== 1) throw new ProblemError(404, "Not a staff member of this store.");
 }
 

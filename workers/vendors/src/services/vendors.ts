@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Vendor, VendorStatus } from "#lib/contracts/api/vendors.ts";
 import type { Actor } from "#lib/contracts/actor.ts";
+import type { Vendor, VendorStatus } from "#lib/contracts/api/vendors.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "#lib/contracts/events/vendors.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
@@ -23,7 +23,8 @@ export async function apply(
   const [member] = await db.select().from(staff).where(eq(staff.userId, actor.sub));
   if (member) throw new ProblemError(409, "You already belong to a vendor.");
   const [taken] = await db.select({ id: vendors.id }).from(vendors).where(eq(vendors.slug, input.slug));
-  if (taken) throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+  if (taken)
+    throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
   const now = new Date().toISOString();
   const row: Row = {
     id: newId("vendor"),
@@ -39,14 +40,17 @@ export async function apply(
     await db.batch([
       db.insert(vendors).values(row),
       db.insert(staff).values({ userId: actor.sub, vendorId: row.id, email, role: "owner", addedAt: now }),
-      db.insert(statusHistory).values({ vendorId: row.id, fromStatus: null, toStatus: "pending", actorId: actor.sub, at: now }),
+      db
+        .insert(statusHistory)
+        .values({ vendorId: row.id, fromStatus: null, toStatus: "pending", actorId: actor.sub, at: now }),
     ]);
   } catch (error) {
     // Another application got past the look-ups above at the same moment.
     if (isConstraintViolation(error, "UNIQUE", "vendors.slug")) {
       throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
     }
-    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id")) throw new ProblemError(409, "You already belong to a vendor.");
+    if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id"))
+      throw new ProblemError(409, "You already belong to a vendor.");
     throw error;
   }
   return toVendor(row);
@@ -64,7 +68,10 @@ export async function byId(db: DrizzleD1Database, id: string): Promise<Row> {
 }
 
 export async function publicBySlug(db: DrizzleD1Database, slug: string) {
-  const [row] = await db.select().from(vendors).where(and(eq(vendors.slug, slug), eq(vendors.status, "approved")));
+  const [row] = await db
+    .select()
+    .from(vendors)
+    .where(and(eq(vendors.slug, slug), eq(vendors.status, "approved")));
   if (!row) throw new ProblemError(404, "No such store.");
   return { id: row.id, slug: row.slug, name: row.name, description: row.description, createdAt: row.createdAt };
 }
@@ -75,10 +82,19 @@ export async function ofMember(db: DrizzleD1Database, userId: string): Promise<R
   return byId(db, member.vendorId);
 }
 
-export async function updateProfile(db: DrizzleD1Database, vendorId: string, patch: { name?: string; description?: string }, meta: Meta) {
+export async function updateProfile(
+  db: DrizzleD1Database,
+  vendorId: string,
+  patch: { name?: string; description?: string },
+  meta: Meta,
+) {
   const current = await byId(db, vendorId);
   const next: Row = { ...current, ...patch, updatedAt: new Date().toISOString() };
-  const event = buildEvent(VendorProfileUpdated, { vendorId, slug: next.slug, name: next.name }, { source: "vendors", ...meta });
+  const event = buildEvent(
+    VendorProfileUpdated,
+    { vendorId, slug: next.slug, name: next.name },
+    { source: "vendors", ...meta },
+  );
   await db.batch([db.update(vendors).set(next).where(eq(vendors.id, vendorId)), stageEvent(db, event)]);
   return toVendor(next);
 }
@@ -114,13 +130,23 @@ export async function decide(
 ): Promise<Vendor> {
   const current = await byId(db, vendorId);
   const { from, to } = TRANSITIONS[decision];
-  if (!from.includes(current.status)) throw new ProblemError(409, `A ${current.status} vendor cannot be moved to ${to}.`);
+  if (!from.includes(current.status))
+    throw new ProblemError(409, `A ${current.status} vendor cannot be moved to ${to}.`);
   const now = new Date().toISOString();
-  const next: Row = { ...current, status: to, commissionBps: input.commissionBps ?? current.commissionBps, updatedAt: now };
+  const next: Row = {
+    ...current,
+    status: to,
+    commissionBps: input.commissionBps ?? current.commissionBps,
+    updatedAt: now,
+  };
   const source = { source: "vendors", ...meta };
   const event =
     to === "approved"
-      ? buildEvent(VendorApproved, { vendorId, slug: next.slug, name: next.name, commissionBps: next.commissionBps }, source)
+      ? buildEvent(
+          VendorApproved,
+          { vendorId, slug: next.slug, name: next.name, commissionBps: next.commissionBps },
+          source,
+        )
       : to === "suspended"
         ? buildEvent(VendorSuspended, { vendorId, reason: input.reason }, source)
         : undefined;
@@ -132,9 +158,14 @@ export async function decide(
     .update(vendors)
     .set({ status: guardedStatus, commissionBps: next.commissionBps, updatedAt: now })
     .where(eq(vendors.id, vendorId));
-  const history = db
-    .insert(statusHistory)
-    .values({ vendorId, fromStatus: current.status, toStatus: to, reason: input.reason ?? null, actorId: actor.sub, at: now });
+  const history = db.insert(statusHistory).values({
+    vendorId,
+    fromStatus: current.status,
+    toStatus: to,
+    reason: input.reason ?? null,
+    actorId: actor.sub,
+    at: now,
+  });
   try {
     await db.batch([update, history, ...(event ? [stageEvent(db, event)] : [])]);
   } catch (error) {
