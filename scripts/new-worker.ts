@@ -2,8 +2,9 @@
 // (wrangler file, src/{index,app}.ts, routes/, consumers/, db/schema.ts, test/, README.md),
 // its migrations folder, its inbox queue and dead-letter queue, and its generated Env.
 // `npm run dev`, the typecheck and `npm test` find Workers by folder, so nothing else needs editing.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+
 import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { run } from "./run.ts";
 import { ROOT } from "./workers.ts";
 
