@@ -21,26 +21,9 @@ export class Store {
   readonly disputes = new Map<string, Dispute>();
   readonly onboardingLinks = new Map<string, OnboardingLink>();
 
-  /** Any object by its id, for `expand[]`. */
-  find(id: string): object | undefined {
-    for (const map of [
-      this.paymentIntents,
-      this.charges,
-      this.refunds,
-      this.transfers,
-      this.reversals,
-      this.accounts,
-      this.disputes,
-    ]) {
-      const found = map.get(id);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The listing behind `GET /_fake/objects/:kind`. */
-  list(kind: string): object[] | undefined {
-    const kinds: Record<string, Map<string, object>> = {
+  /** Every kind of object by its name in `GET /_fake/objects/:kind`. */
+  private get kinds(): Record<string, Map<string, object>> {
+    return {
       payment_intents: this.paymentIntents,
       charges: this.charges,
       refunds: this.refunds,
@@ -49,24 +32,28 @@ export class Store {
       accounts: this.accounts,
       disputes: this.disputes,
     };
-    const map = kinds[kind];
+  }
+
+  /** Any object by its id, for `expand[]`. */
+  find(id: string): object | undefined {
+    for (const map of Object.values(this.kinds)) {
+      const found = map.get(id);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The listing behind `GET /_fake/objects/:kind`. */
+  list(kind: string): object[] | undefined {
+    const map = this.kinds[kind];
     return map ? [...map.values()] : undefined;
   }
 
   reset(): void {
-    for (const map of [
-      this.paymentIntents,
-      this.charges,
-      this.refunds,
-      this.transfers,
-      this.reversals,
-      this.accounts,
-      this.disputes,
-      this.onboardingLinks,
-    ]) {
-      map.clear();
-    }
+    for (const map of Object.values(this.kinds)) map.clear();
+    this.onboardingLinks.clear();
   }
+
 }
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
