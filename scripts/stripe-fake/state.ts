@@ -53,7 +53,6 @@ export class Store {
     for (const map of Object.values(this.kinds)) map.clear();
     this.onboardingLinks.clear();
   }
-
 }
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
