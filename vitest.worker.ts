@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -5,24 +6,29 @@ import { defineConfig } from "vitest/config";
 type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>;
 type AuxiliaryWorkers = NonNullable<PoolOptions["miniflare"]>["workers"];
 
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
 /**
- * The vitest project of one Worker: its own wrangler.toml, its D1 migrated from
- * migrations/<name> (test/setup.ts applies TEST_MIGRATIONS), quiet logs.
+ * The vitest project of one Worker: its own wrangler file (the gateway's is the
+ * root one), the tests in its test/ folder, its D1 migrated from migrations/<name>
+ * when it has one (test/worker/setup.ts, shared by every Worker), quiet logs.
  */
 export function workerProject(
   name: string,
   extra: { bindings?: Record<string, string>; workers?: AuxiliaryWorkers } = {},
 ) {
-  const dir = new URL(`./workers/${name}/`, import.meta.url);
+  const dir = path(`./workers/${name}/`);
+  const config = name === "gateway" ? path("./wrangler.toml") : `${dir}wrangler.toml`;
+  const migrations = path(`./migrations/${name}`);
   return defineConfig(async () => ({
     plugins: [
       cloudflareTest({
-        wrangler: { configPath: fileURLToPath(new URL("wrangler.toml", dir)) },
+        wrangler: { configPath: config },
         miniflare: {
           workers: extra.workers,
           bindings: {
             LOG_LEVEL: "warn",
-            TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL(`./migrations/${name}`, import.meta.url))),
+            ...(existsSync(migrations) ? { TEST_MIGRATIONS: await readD1Migrations(migrations) } : {}),
             ...extra.bindings,
           },
         },
@@ -30,10 +36,10 @@ export function workerProject(
     ],
     test: {
       name,
-      root: fileURLToPath(dir),
+      root: dir,
       silent: "passed-only" as const,
       include: ["test/**/*.test.ts"],
-      setupFiles: ["./test/setup.ts"],
+      setupFiles: [path("./test/worker/setup.ts")],
     },
   }));
 }

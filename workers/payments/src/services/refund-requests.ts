@@ -18,13 +18,15 @@ export const ORDER_REFUND_KEY = "order:";
 
 /**
  * The vendor's part of a refund of `amount` after `before` was already refunded:
- * the vendor's net share of everything refunded so far, rounded half up, minus
+ * the vendor's net share of everything refunded so far, rounded down, minus
  * that of what came before. The parts telescope, so together they never exceed
  * the vendor's net, and the refund of the last cent takes exactly what is left.
+ * Rounded down like the commission: what the platform keeps of a partly refunded
+ * sale never passes its rate of what remains sold.
  */
 export function vendorPartOf(share: Pick<Share, "gross" | "commission">, before: number, amount: number): number {
   const upTo = (refunded: number) =>
-    share.gross === 0 ? 0 : Math.round((refunded * (share.gross - share.commission)) / share.gross);
+    share.gross === 0 ? 0 : Math.floor((refunded * (share.gross - share.commission)) / share.gross);
   return upTo(before + amount) - upTo(before);
 }
 

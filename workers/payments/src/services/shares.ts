@@ -9,9 +9,13 @@ import { accounts, payments, shares } from "../db/schema.ts";
 import { entry, owedFor, pendingVendorParts } from "./ledger.ts";
 import { toStripeCurrency } from "./stripe.ts";
 
-/** Commission in minor units, rounded half up: what the platform keeps of a vendor's sale. */
+/**
+ * Commission in minor units: what the platform keeps of a vendor's sale, rounded
+ * down, so the platform never takes more than its rate and the vendor gets the
+ * fraction (the vendor's net is the gross minus this, to the unit).
+ */
 export function commissionOf(gross: number, bps: number): number {
-  return Math.round((gross * bps) / 10_000);
+  return Math.floor((gross * bps) / 10_000);
 }
 
 /**
