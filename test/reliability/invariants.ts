@@ -202,7 +202,7 @@ export async function ledgerViolations(vendors: Vendor[], tracked: Tracked[]): P
           const share = (r.amount * net) / sub.total;
           // A refund missing from the ledger is reported above; what it should have taken counts in what is owed.
           if (!entries.some((e) => e.kind === "refund" && e.reference === r.id)) {
-            vendorParts += Math.round(share);
+            vendorParts += Math.floor(share);
             continue;
           }
           const part =
