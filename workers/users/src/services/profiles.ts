@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Profile } from "#lib/contracts/api/users.ts";
 import { type Account, type AuthRpc, rpc } from "#lib/contracts/rpc.ts";
+import { log } from "#lib/http/log.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { profiles } from "../db/schema.ts";
 
@@ -66,7 +67,8 @@ async function createFromAccount(db: DrizzleD1Database, auth: Fetcher, userId: s
   let account: Account | null;
   try {
     account = await rpc<AuthRpc>(auth).account(userId);
-  } catch {
+  } catch (error) {
+    log("error", "users", { msg: "auth could not look up the account", userId, error: String(error) });
     throw new ProblemError(503, "The profile cannot be created right now; retry shortly.", {
       headers: { "retry-after": "1" },
     });
