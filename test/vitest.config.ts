@@ -97,6 +97,8 @@ export default defineConfig(async () => {
       exclude: ["reliability/**", "**/node_modules/**"],
       setupFiles: ["./setup.ts"],
       testTimeout: 30_000,
+      // Setup hooks sign several accounts up (scrypt) and can outlast the default 10 s on a loaded machine.
+      hookTimeout: 30_000,
       globalSetup: ["./global-setup.ts"],
     },
   };
