@@ -74,7 +74,7 @@ console.log(`
     gateway   ${gateway}            (the only public entry; /api/v1/*)
     API docs  ${gateway}/api/docs
     OpenAPI   ${gateway}/api/openapi.json
-    health    ${gateway}/healthz
+    health    ${gateway}/healthz   (ready: ${gateway}/readyz)
     Stripe    http://127.0.0.1:${stripePort}   (local Stripe-compatible server; webhooks go to ${gateway}/webhooks/stripe)
   Workers: ${workers()
     .map((w) => w.name)

@@ -20,6 +20,9 @@ declare global {
       AUTH_MIGRATIONS: D1Migration[];
       USERS_MIGRATIONS: D1Migration[];
       KEY_ENCRYPTION_SECRET: string;
+      /** Stand-ins for a domain Worker that is not ready (readiness.test.ts). */
+      USERS_WITHOUT_DB: Fetcher;
+      SLOW_WORKER: Fetcher;
     }
   }
 }

@@ -19,16 +19,30 @@ export default defineConfig(async () => {
   const keySecret = crypto.randomUUID();
   // Request logs of passing tests are noise; warnings and errors still show.
   const quiet = { LOG_LEVEL: "warn" };
+  // Retries without backoff, so an event that keeps failing reaches users-inbox-dlq in seconds (dead-letters.test.ts).
+  const users = await bundledWorker("users", { ...quiet, QUEUE_RETRY_BASE_SECONDS: "0" });
   const workers = [
     await bundledWorker("auth", { KEY_ENCRYPTION_SECRET: keySecret, ...quiet }),
-    // Retries without backoff, so an event that keeps failing reaches users-inbox-dlq in seconds (dead-letters.test.ts).
-    await bundledWorker("users", { ...quiet, QUEUE_RETRY_BASE_SECONDS: "0" }),
+    users,
     await bundledWorker("vendors", quiet),
     await bundledWorker("catalog", quiet),
     // A short payment window, so tests can watch unpaid orders lapse.
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
+  // For readiness.test.ts: the users Worker with its database unbound (and off its queues),
+  // and a Worker whose ready() answers after the gateway has stopped waiting.
+  const notReady = [
+    { ...users, name: "users-without-db", d1Databases: {}, queueConsumers: {} },
+    {
+      name: "slow-worker",
+      modules: true,
+      script: `import { WorkerEntrypoint } from "cloudflare:workers";
+        export default class extends WorkerEntrypoint {
+          ready() { return new Promise((resolve) => setTimeout(() => resolve({ ok: true, checks: {} }), 5000)); }
+        }`,
+    },
+  ];
   const migrations = {
     AUTH_MIGRATIONS: await readD1Migrations(path("../migrations/auth")),
     USERS_MIGRATIONS: await readD1Migrations(path("../migrations/users")),
@@ -42,7 +56,12 @@ export default defineConfig(async () => {
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: path("../wrangler.toml") },
         miniflare: {
-          workers: [...workers, { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } }],
+          workers: [
+            ...workers,
+            { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } },
+            ...notReady,
+          ],
+          serviceBindings: { USERS_WITHOUT_DB: "users-without-db", SLOW_WORKER: "slow-worker" },
           // Tests may play the payments Worker and publish payment.* events to the orders inbox,
           // and play auth, publishing user.registered events to the users inbox.
           queueProducers: { ORDERS_INBOX: "orders-inbox", USERS_INBOX: "users-inbox" },
@@ -78,6 +97,8 @@ export default defineConfig(async () => {
       exclude: ["reliability/**", "**/node_modules/**"],
       setupFiles: ["./setup.ts"],
       testTimeout: 30_000,
+      // Setup hooks sign several accounts up (scrypt) and can outlast the default 10 s on a loaded machine.
+      hookTimeout: 30_000,
       globalSetup: ["./global-setup.ts"],
     },
   };

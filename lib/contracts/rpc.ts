@@ -3,10 +3,38 @@ import type { PaymentInfo } from "./api/payments.ts";
 import type { VendorStatus } from "./api/vendors.ts";
 import type { HoldResult, ReserveResult } from "./inventory.ts";
 
+/** One dependency checked: how long it took and, when it failed, only the kind of failure (no message leaves). */
+export interface ReadyCheck {
+  ok: boolean;
+  ms: number;
+  error?: "timeout" | "error";
+}
+
+export interface Readiness {
+  ok: boolean;
+  /** By dependency: `db`, `images`, … */
+  checks: Record<string, ReadyCheck>;
+}
+
+/** What every domain Worker answers the gateway's GET /readyz: whether its own bindings respond. */
+export interface ReadyRpc {
+  ready(): Promise<Readiness>;
+}
+
+/** An account as auth holds it, for the Workers that keep a copy (users' profile). */
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+}
+
 /** RPC methods each Worker offers the others over service bindings. */
-export interface AuthRpc {
+export interface AuthRpc extends ReadyRpc {
   jwks(): Promise<{ keys: JWK[] }>;
   rotateSigningKey(): Promise<{ kid: string }>;
+  /** The account with this id, or null: lets users create a profile before user.registered arrives. */
+  account(userId: string): Promise<Account | null>;
 }
 
 export interface ProfileSummary {
@@ -15,7 +43,7 @@ export interface ProfileSummary {
   name: string;
 }
 
-export interface UsersRpc {
+export interface UsersRpc extends ReadyRpc {
   profile(userId: string): Promise<ProfileSummary | null>;
   /** The account with this email, for vendors adding staff. */
   profileByEmail(email: string): Promise<ProfileSummary | null>;
@@ -27,7 +55,7 @@ export interface Membership {
   status: VendorStatus;
 }
 
-export interface VendorsRpc {
+export interface VendorsRpc extends ReadyRpc {
   /** The vendor a user owns or staffs; auth puts it in the token while the vendor is approved. */
   membership(userId: string): Promise<Membership | null>;
   /** Commission rates of vendors, for checkout and payouts. */
@@ -49,7 +77,7 @@ export type QuoteLine =
       available: number;
     };
 
-export interface CatalogRpc {
+export interface CatalogRpc extends ReadyRpc {
   /** Prices and live availability, for carts and checkout. */
   quote(lines: { sku: string; qty: number }[]): Promise<QuoteLine[]>;
   /** Inventory holds of one SKU, idempotent by holdId (see durable-objects/inventory.ts). */
@@ -69,12 +97,12 @@ export interface CreateIntentInput {
   paymentMethod?: string;
 }
 
-export interface PaymentsRpc {
+export interface PaymentsRpc extends ReadyRpc {
   /** The order's PaymentIntent, created once (idempotent by order id). */
   createIntent(input: CreateIntentInput): Promise<PaymentInfo>;
 }
 
-export interface OrdersRpc {
+export interface OrdersRpc extends ReadyRpc {
   /** Whether the user bought the product in an order that was paid (for verified reviews). */
   hasPurchased(userId: string, productId: string): Promise<boolean>;
 }

@@ -4,7 +4,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { z } from "zod";
 import { type EventDefinition, EventEnvelope, type EventOf } from "#lib/contracts/events/envelope.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
-import { log } from "#lib/http/log.ts";
+import { log, setLogLevel } from "#lib/http/log.ts";
 import { processedEvents } from "#lib/outbox/schema.ts";
 import { noteFailure } from "./dead-letters.ts";
 import { retryDelaySeconds } from "./retry.ts";
@@ -16,9 +16,11 @@ export interface Consumer<E extends EventDefinition<string, z.ZodType> = EventDe
   effect(event: EventOf<E>, db: DrizzleD1Database): BatchItem<"sqlite">[] | Promise<BatchItem<"sqlite">[]>;
 }
 
-export interface ConsumeOptions {
-  /** The Worker's QUEUE_RETRY_BASE_SECONDS var: the first retry's delay, doubled on each later one. */
-  retryBaseSeconds?: string;
+/** The vars of a consuming Worker that shape its queue handling; each Worker passes its own `env`. */
+export interface QueueVars {
+  LOG_LEVEL?: string;
+  /** The first retry's delay, doubled on each later one. */
+  QUEUE_RETRY_BASE_SECONDS?: string;
 }
 
 /**
@@ -32,10 +34,11 @@ export async function consumeBatch(
   db: DrizzleD1Database,
   consumers: readonly Consumer[],
   worker: string,
-  options: ConsumeOptions = {},
+  vars: QueueVars = {},
 ): Promise<void> {
+  setLogLevel(vars.LOG_LEVEL);
   const byType = new Map(consumers.map((c) => [c.event.type, c]));
-  await Promise.all(batch.messages.map((message) => consumeOne(message, batch.queue, db, byType, worker, options)));
+  await Promise.all(batch.messages.map((message) => consumeOne(message, batch.queue, db, byType, worker, vars)));
 }
 
 async function consumeOne(
@@ -44,7 +47,7 @@ async function consumeOne(
   db: DrizzleD1Database,
   byType: Map<string, Consumer>,
   worker: string,
-  options: ConsumeOptions,
+  vars: QueueVars,
 ) {
   const started = Date.now();
   const envelope = EventEnvelope.safeParse(message.body);
@@ -68,7 +71,7 @@ async function consumeOne(
     });
     message.ack();
   } catch (error) {
-    const delaySeconds = retryDelaySeconds(message.attempts, options.retryBaseSeconds);
+    const delaySeconds = retryDelaySeconds(message.attempts, vars.QUEUE_RETRY_BASE_SECONDS);
     log("error", worker, { ...fields, msg: "event failed, retrying", error: String(error), delaySeconds });
     if (envelope.success)
       await noteFailure(

@@ -1,6 +1,7 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { EventEnvelope } from "#lib/contracts/events/envelope.ts";
-import { log } from "#lib/http/log.ts";
+import { log, setLogLevel } from "#lib/http/log.ts";
+import type { QueueVars } from "./consume.ts";
 import { retryDelaySeconds } from "./retry.ts";
 import { deadLetters } from "./schema.ts";
 
@@ -52,8 +53,9 @@ export async function recordDeadLetters(
   batch: MessageBatch<unknown>,
   db: DrizzleD1Database,
   worker: string,
-  options: { retryBaseSeconds?: string } = {},
+  vars: QueueVars = {},
 ): Promise<void> {
+  setLogLevel(vars.LOG_LEVEL);
   const inbox = batch.queue.slice(0, -DLQ_SUFFIX.length);
   await Promise.all(
     batch.messages.map(async (message) => {
@@ -82,7 +84,7 @@ export async function recordDeadLetters(
         });
         message.ack();
       } catch (error) {
-        const delaySeconds = retryDelaySeconds(message.attempts, options.retryBaseSeconds);
+        const delaySeconds = retryDelaySeconds(message.attempts, vars.QUEUE_RETRY_BASE_SECONDS);
         log("error", worker, {
           queue: batch.queue,
           messageId: message.id,

@@ -1,10 +1,11 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { outbox } from "#lib/outbox/schema.ts";
 import { signingKeys } from "../src/db/schema.ts";
+import AuthWorker from "../src/index.ts";
 import { registerAccount } from "../src/services/accounts.ts";
 
 const worker = exports.default;
@@ -68,6 +69,20 @@ describe("register", () => {
     expect(res.status).toBe(400);
     const problem = await res.json<{ errors: { path: string }[] }>();
     expect(problem.errors.map((e) => e.path)).toEqual(expect.arrayContaining(["password"]));
+  });
+});
+
+describe("RPC for the other Workers", () => {
+  it("gives users an account by id, without its password or roles, and null for an unknown id", async () => {
+    const { id, email } = await registered();
+    const auth = new AuthWorker(createExecutionContext(), env);
+    expect(await auth.account(id)).toEqual({ id, email, name: "Shopper", createdAt: expect.any(String) });
+    expect(await auth.account("usr_nobody")).toBeNull();
+  });
+
+  it("reports its database ready", async () => {
+    const readiness = await new AuthWorker(createExecutionContext(), env).ready();
+    expect(readiness).toEqual({ ok: true, checks: { db: { ok: true, ms: expect.any(Number) } } });
   });
 });
 

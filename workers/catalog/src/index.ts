@@ -1,7 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { CatalogRpc, QuoteLine } from "#lib/contracts/rpc.ts";
-import { setLogLevel } from "#lib/http/log.ts";
+import type { CatalogRpc, QuoteLine, Readiness } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
@@ -17,11 +18,17 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
-    setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
-    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "catalog", options);
-    await consumeBatch(batch, db, [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog", options);
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "catalog", this.env);
+    await consumeBatch(batch, db, [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog", this.env);
+  }
+
+  /** The images bucket answers a HEAD of a key nobody writes: one cheap class-B operation. */
+  ready(): Promise<Readiness> {
+    return readiness("catalog", {
+      db: () => pingD1(this.env.DB),
+      images: () => this.env.IMAGES.head("readyz"),
+    });
   }
 
   quote(lines: { sku: string; qty: number }[]): Promise<QuoteLine[]> {

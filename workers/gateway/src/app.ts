@@ -12,6 +12,7 @@ import { forward } from "./forward.ts";
 import { LOGIN_ROUTE, loginThrottle } from "./login-throttle.ts";
 import { openApiDocument } from "./openapi.ts";
 import { coarseLimit, EXACT_LIMITS, exactLimit } from "./rate-limits.ts";
+import { readyz } from "./readiness.ts";
 import { vendorStanding } from "./vendor-standing.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -40,8 +41,9 @@ function limitBody(routeMax?: number): MiddlewareHandler<{ Bindings: Env }> {
   };
 }
 
-// Served by the gateway itself; all anonymous.
+// Served by the gateway itself; all anonymous. /healthz calls nothing; /readyz asks every Worker.
 app.get("/healthz", (c) => c.json({ status: "ok" }));
+app.get("/readyz", readyz);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
 app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Marketplace API" }));
 app.get("/.well-known/jwks.json", async (c) => {
@@ -76,6 +78,7 @@ for (const { service, routes } of PUBLIC_API) {
 /** Routes the gateway answers itself, for the access-policy table. */
 export const GATEWAY_ROUTES = [
   { method: "GET", path: "/healthz" },
+  { method: "GET", path: "/readyz" },
   { method: "GET", path: "/api/openapi.json" },
   { method: "GET", path: "/api/docs" },
   { method: "GET", path: "/.well-known/jwks.json" },

@@ -1,7 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { OrdersRpc } from "#lib/contracts/rpc.ts";
-import { setLogLevel } from "#lib/http/log.ts";
+import type { OrdersRpc, Readiness } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
@@ -18,11 +19,13 @@ export default class OrdersWorker extends WorkerEntrypoint<Env> implements Order
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
-    setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
-    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "orders", options);
-    await consumeBatch(batch, db, [onOrderUpdated, ...paymentConsumers(this.env.ORDER)], "orders", options);
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "orders", this.env);
+    await consumeBatch(batch, db, [onOrderUpdated, ...paymentConsumers(this.env.ORDER)], "orders", this.env);
+  }
+
+  ready(): Promise<Readiness> {
+    return readiness("orders", { db: () => pingD1(this.env.DB) });
   }
 
   hasPurchased(userId: string, productId: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
-import type { CreateIntentInput, PaymentsRpc } from "#lib/contracts/rpc.ts";
-import { setLogLevel } from "#lib/http/log.ts";
+import type { CreateIntentInput, PaymentsRpc, Readiness } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { withOutbox } from "#lib/outbox/relay.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
@@ -24,14 +25,16 @@ export default class PaymentsWorker extends WorkerEntrypoint<Env> implements Pay
     return createIntent(drizzle(this.env.DB), stripeClient(this.env), input);
   }
 
+  ready(): Promise<Readiness> {
+    return readiness("payments", { db: () => pingD1(this.env.DB) });
+  }
+
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
-    setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
-    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "payments", options);
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "payments", this.env);
     const stripe = () => stripeClient(this.env);
     const consumers = [onOrderUpdated(this.env, stripe), ...refundConsumers(stripe)];
-    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, consumers, "payments", options));
+    await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, consumers, "payments", this.env));
     await settleHeldShares(db, stripeClient(this.env));
   }
 }

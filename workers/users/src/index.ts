@@ -1,12 +1,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { ProfileSummary, UsersRpc } from "#lib/contracts/rpc.ts";
-import { setLogLevel } from "#lib/http/log.ts";
+import type { ProfileSummary, Readiness, UsersRpc } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { onUserRegistered } from "./consumers/user-registered.ts";
-import { findProfile } from "./services/profiles.ts";
+import { findProfile, profileSummary } from "./services/profiles.ts";
 
 export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersRpc {
   override fetch(request: Request): Response | Promise<Response> {
@@ -14,15 +15,17 @@ export default class UsersWorker extends WorkerEntrypoint<Env> implements UsersR
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
-    setLogLevel(this.env.LOG_LEVEL);
     const db = drizzle(this.env.DB);
-    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS };
-    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "users", options);
-    await consumeBatch(batch, db, [onUserRegistered], "users", options);
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "users", this.env);
+    await consumeBatch(batch, db, [onUserRegistered], "users", this.env);
   }
 
   profile(userId: string): Promise<ProfileSummary | null> {
-    return findProfile(drizzle(this.env.DB), { id: userId });
+    return profileSummary(drizzle(this.env.DB), this.env.AUTH, userId);
+  }
+
+  ready(): Promise<Readiness> {
+    return readiness("users", { db: () => pingD1(this.env.DB) });
   }
 
   profileByEmail(email: string): Promise<ProfileSummary | null> {

@@ -101,14 +101,88 @@ describe("/me", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
-  it("says the profile is coming while the event is in flight", async () => {
-    const res = await call(JSON.stringify({ sub: "usr_not_yet", roles: ["customer"] }), "GET", "/api/v1/me");
-    expect(res.status).toBe(404);
+  it("needs an actor", async () => {
+    expect((await call(undefined, "GET", "/api/v1/me")).status).toBe(401);
+  });
+});
+
+describe("/me before user.registered arrives", () => {
+  const actorOf = (userId: string) => JSON.stringify({ sub: userId, roles: ["customer"] });
+  const fresh = (prefix = "usr_early") => `${prefix}${++seq}_${Date.now()}`;
+
+  it("creates the profile from auth's account on the first read", async () => {
+    const userId = fresh();
+    const res = await call(actorOf(userId), "GET", "/api/v1/me");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      id: userId,
+      email: `${userId}@auth.example.com`,
+      name: "Grace from auth",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    expect(await profileCount(userId)).toBe(1);
+  });
+
+  it("keeps an edit made after the first read when the event arrives later", async () => {
+    const userId = fresh();
+    const patched = await call(actorOf(userId), "PATCH", "/api/v1/me", { name: "Grace B. Hopper" });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ id: userId, name: "Grace B. Hopper" });
+    const result = await deliver(registeredEvent(userId));
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(result.retryMessages).toEqual([]);
+    expect(await profileCount(userId)).toBe(1);
+    expect(await (await call(actorOf(userId), "GET", "/api/v1/me")).json()).toMatchObject({ name: "Grace B. Hopper" });
+  });
+
+  it("answers the row the event wrote when the event came first, without asking auth", async () => {
+    const userId = fresh();
+    await deliver(registeredEvent(userId));
+    const res = await call(actorOf(userId), "GET", "/api/v1/me");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: userId, email: `${userId}@example.com`, name: "Grace" });
+    expect(await profileCount(userId)).toBe(1);
+  });
+
+  it("answers 404 for an account auth does not have, and creates nothing", async () => {
+    const userId = fresh("usr_unknown");
+    expect((await call(actorOf(userId), "GET", "/api/v1/me")).status).toBe(404);
+    expect((await call(actorOf(userId), "PATCH", "/api/v1/me", { name: "X" })).status).toBe(404);
+    expect(await profileCount(userId)).toBe(0);
+  });
+
+  it("answers 503 with retry-after while auth cannot say", async () => {
+    const res = await call(actorOf(fresh("usr_authdown")), "GET", "/api/v1/me");
+    expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
   });
 
-  it("needs an actor", async () => {
-    expect((await call(undefined, "GET", "/api/v1/me")).status).toBe(401);
+  it("gives other Workers the profile over RPC the same way", async () => {
+    const users = new UsersWorker(createExecutionContext(), env);
+    const userId = fresh();
+    expect(await users.profile(userId)).toEqual({
+      id: userId,
+      email: `${userId}@auth.example.com`,
+      name: "Grace from auth",
+    });
+    expect(await users.profile(fresh("usr_unknown"))).toBeNull();
+  });
+});
+
+describe("ready()", () => {
+  it("reports its database", async () => {
+    const readiness = await new UsersWorker(createExecutionContext(), env).ready();
+    expect(readiness).toEqual({ ok: true, checks: { db: { ok: true, ms: expect.any(Number) } } });
+  });
+
+  it("names the database when it fails, without its error message", async () => {
+    const failing = {
+      prepare() {
+        throw new Error("D1_ERROR: secret internals");
+      },
+    } as unknown as D1Database;
+    const readiness = await new UsersWorker(createExecutionContext(), { ...env, DB: failing }).ready();
+    expect(readiness).toEqual({ ok: false, checks: { db: { ok: false, ms: expect.any(Number), error: "error" } } });
   });
 });
 

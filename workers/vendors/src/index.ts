@@ -1,6 +1,8 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
-import type { Membership, VendorsRpc } from "#lib/contracts/rpc.ts";
+import type { Membership, Readiness, VendorsRpc } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { app } from "./app.ts";
 import * as staff from "./services/staff.ts";
 import * as vendors from "./services/vendors.ts";
@@ -18,6 +20,10 @@ export default class VendorsWorker extends WorkerEntrypoint<Env> implements Vend
     if (!member) return null;
     const vendor = await vendors.byId(db, member.vendorId);
     return { vendorId: vendor.id, role: member.role, status: vendor.status };
+  }
+
+  ready(): Promise<Readiness> {
+    return readiness("vendors", { db: () => pingD1(this.env.DB) });
   }
 
   async vendor(vendorId: string) {

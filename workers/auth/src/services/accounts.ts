@@ -3,6 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { AccountUser } from "#lib/contracts/api/auth.ts";
 import { UserRegistered } from "#lib/contracts/events/auth.ts";
 import { newId } from "#lib/contracts/ids.ts";
+import type { Account } from "#lib/contracts/rpc.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
@@ -74,6 +75,14 @@ export async function changePassword(
       .where(eq(users.id, userId)),
     revokeAllOf(db, userId),
   ]);
+}
+
+export async function findAccount(db: DrizzleD1Database, userId: string): Promise<Account | null> {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  return row ?? null;
 }
 
 export function toAccountUser(row: UserRow): AccountUser {

@@ -6,9 +6,9 @@ import { getProfile, updateProfile } from "../services/profiles.ts";
 
 /** Everything under /me is the caller's own: every query is scoped by the actor. */
 export const meRoutes = createRoutes<Env>()
-  .openapi(getMe, async (c) => c.json(await getProfile(drizzle(c.env.DB), requireActor(c).sub), 200))
+  .openapi(getMe, async (c) => c.json(await getProfile(drizzle(c.env.DB), c.env.AUTH, requireActor(c).sub), 200))
   .openapi(patchMe, async (c) =>
-    c.json(await updateProfile(drizzle(c.env.DB), requireActor(c).sub, c.req.valid("json")), 200),
+    c.json(await updateProfile(drizzle(c.env.DB), c.env.AUTH, requireActor(c).sub, c.req.valid("json")), 200),
   )
   .openapi(listAddresses, async (c) => {
     const { limit, cursor } = c.req.valid("query");
