@@ -82,21 +82,28 @@ export default workerProject("${name}");
 `,
   "src/index.ts": `import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
+import type { Readiness, ReadyRpc } from "#lib/contracts/rpc.ts";
+import { pingD1 } from "#lib/db/ping.ts";
+import { readiness } from "#lib/http/ready.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { consumers } from "./consumers/index.ts";
 
-export default class ${pascal}Worker extends WorkerEntrypoint<Env> {
+/** Its RPC interface goes in lib/contracts/rpc.ts (extending ReadyRpc) once another Worker calls it. */
+export default class ${pascal}Worker extends WorkerEntrypoint<Env> implements ReadyRpc {
   override fetch(request: Request): Response | Promise<Response> {
     return app.fetch(request, this.env, this.ctx);
   }
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
-    const options = { retryBaseSeconds: this.env.QUEUE_RETRY_BASE_SECONDS, logLevel: this.env.LOG_LEVEL };
-    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "${name}", options);
-    await consumeBatch(batch, db, consumers, "${name}", options);
+    if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "${name}", this.env);
+    await consumeBatch(batch, db, consumers, "${name}", this.env);
+  }
+
+  ready(): Promise<Readiness> {
+    return readiness("${name}", { db: () => pingD1(this.env.DB) });
   }
 }
 `,
@@ -131,6 +138,12 @@ describe("${name}", () => {
     expect(tables.results.map((t) => t.name)).toEqual(expect.arrayContaining(["processed_events", "dead_letters"]));
   });
 
+  it("is ready when its database answers", async () => {
+    const ready = await exports.default.ready();
+    expect(ready.ok).toBe(true);
+    expect(ready.checks.db?.ok).toBe(true);
+  });
+
   it("answers an unknown route with a problem", async () => {
     const res = await exports.default.fetch("http://${name}/nothing-here");
     expect(res.status).toBe(404);
@@ -154,7 +167,7 @@ describe("${name}", () => {
 
 | test file               | what it proves                                        |
 | ----------------------- | ----------------------------------------------------- |
-| \`test/${name}.test.ts\` | the database is migrated; unknown routes answer 404 |
+| \`test/${name}.test.ts\` | the database is migrated; \`ready()\` pings it; unknown routes answer 404 |
 `,
 };
 
