@@ -15,11 +15,11 @@ npm run lint
 npm run typecheck
 npx vitest run --project demo
 
-# npm run dev starts it beside the others: wait until it reports the Workers it runs.
+# npm run dev starts it beside the others: wrangler lists each Worker it loaded with its bindings.
 PORT=18787 STRIPE_FAKE_PORT=18111 npm run dev >dev.log 2>&1 &
-for _ in $(seq 1 120); do
-  if grep -q "Workers:" dev.log; then break; fi
+for _ in $(seq 1 180); do
+  if grep -q "Marketplace running" dev.log; then break; fi
   sleep 1
 done
-grep "Workers:" dev.log | grep -qw demo || { cat dev.log; echo "npm run dev did not start demo"; exit 1; }
+grep -q "^demo has access to the following bindings" dev.log || { cat dev.log; echo "npm run dev did not start demo"; exit 1; }
 echo "new:worker demo: linted, typechecked, tested and started by npm run dev"
