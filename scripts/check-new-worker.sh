@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 copy=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$copy"' EXIT
+dev=""
+# npm run dev's children (wrangler, workerd, the Stripe stand-in) share its process group: stop them all.
+trap '[ -n "$dev" ] && kill -- -"$dev" 2>/dev/null; rm -rf "$copy"' EXIT
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
 ln -s "$PWD/node_modules" "$copy/node_modules"
 cd "$copy"
@@ -16,7 +18,8 @@ npm run typecheck
 npx vitest run --project demo
 
 # npm run dev starts it beside the others: wrangler lists each Worker it loaded with its bindings.
-PORT=18787 STRIPE_FAKE_PORT=18111 npm run dev >dev.log 2>&1 &
+PORT=18787 STRIPE_FAKE_PORT=18111 setsid npm run dev >dev.log 2>&1 &
+dev=$!
 for _ in $(seq 1 180); do
   if grep -q "Marketplace running" dev.log; then break; fi
   sleep 1
