@@ -9,6 +9,7 @@ export async function getProfile(db: DrizzleD1Database, userId: string): Promise
   // The profile is created from the user.registered event, a moment after sign-up.
   if (!row)
     throw new ProblemError(404, "The profile is still being created; retry shortly.", {
+      type: "profile-pending",
       headers: { "retry-after": "1" },
     });
   return row;
@@ -26,6 +27,7 @@ export async function updateProfile(
     .returning();
   if (!row)
     throw new ProblemError(404, "The profile is still being created; retry shortly.", {
+      type: "profile-pending",
       headers: { "retry-after": "1" },
     });
   return row;

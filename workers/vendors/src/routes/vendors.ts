@@ -23,6 +23,7 @@ export const vendorRoutes = createRoutes<Env>()
     const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
     if (!profile)
       throw new ProblemError(409, "Your profile is still being created; retry shortly.", {
+        type: "profile-pending",
         headers: { "retry-after": "1" },
       });
     const db = drizzle(c.env.DB);
