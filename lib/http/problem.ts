@@ -38,12 +38,16 @@ export type ProblemExtra = { errors?: Problem["errors"]; headers?: Record<string
 
 /** Thrown by handlers and services; the shared error handler turns it into a response. */
 export class ProblemError extends Error {
-  constructor(
-    readonly status: ProblemStatus,
-    readonly detail?: string,
-    readonly extra: ProblemExtra = {},
-  ) {
+  readonly status: ProblemStatus;
+  readonly detail?: string;
+  readonly extra: ProblemExtra;
+
+  // Plain fields rather than parameter properties, so Node's type stripping runs this file (scripts/openapi.ts).
+  constructor(status: ProblemStatus, detail?: string, extra: ProblemExtra = {}) {
     super(detail ?? PROBLEM_TABLE[extra.type ?? DEFAULT_PROBLEM[status]].title);
+    this.status = status;
+    this.detail = detail;
+    this.extra = extra;
   }
 }
 
