@@ -61,7 +61,7 @@ export const PROBLEM_TABLE = {
   unavailable: {
     status: 503,
     title: "Unavailable",
-    description: "A dependency is briefly unavailable; retry after `retry-after` seconds.",
+    description: "A dependency is briefly unavailable; retry shortly (after `retry-after` seconds when given).",
   },
 
   // Specific failures a client branches on.
