@@ -172,7 +172,7 @@ export const checkout = apiRoute({
   summary: "Turn the cart into an order: prices checked, stock held, payment awaited",
   operationId: "createCheckout",
   description:
-    "Turns the cart into an order: prices are checked, stock is held and a payment intent is created. Requires an `Idempotency-Key`: the same key answers the same order. Refusals a client branches on: `cart-empty`, `cart-not-buyable`, `out-of-stock`, `below-minimum-charge`, `cart-checkout-in-progress`, `idempotency-key-reused`.",
+    "Turns the cart into an order: prices are checked, stock is held and a payment intent is created. Requires an `Idempotency-Key`: the same key answers the same order. Refusals a client branches on: `cart-empty`, `cart-not-buyable`, `out-of-stock`, `below-minimum-charge`, `cart-checkout-in-progress`, `idempotency-key-in-progress`, `idempotency-key-reused`.",
   request: {
     headers: z.object({
       "idempotency-key": z

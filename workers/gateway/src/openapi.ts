@@ -27,7 +27,9 @@ export function openApiDocument() {
         "`x-access` names who may call each route.",
       contact: { name: "Marketplace API maintainers", url: "http://localhost:8787/api/docs" },
     },
-    servers: [{ url: "http://localhost:8787", description: "Local gateway (`npm run dev`; `PORT` changes it)" }],
+    servers: [
+      { url: "http://localhost:8787", description: "Local gateway, started by npm run dev (PORT changes the port)" },
+    ],
     tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
   });
   // OpenAPI 3.1's SPDX `identifier`, which the builder's (3.0) info type lacks: a private package, no licence to reuse.
