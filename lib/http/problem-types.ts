@@ -99,7 +99,8 @@ export const PROBLEM_TABLE = {
   "profile-pending": {
     status: 404,
     title: "Profile pending",
-    description: "The profile is created a moment after sign-up; retry after `retry-after` seconds.",
+    description:
+      "The profile is created a moment after sign-up; retry after `retry-after` seconds (applying to sell answers it as a 409).",
   },
   "email-taken": { status: 409, title: "Email taken", description: "An account with this email already exists." },
   "slug-taken": { status: 409, title: "Slug taken", description: "Another store or category already has this slug." },
