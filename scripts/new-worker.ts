@@ -115,8 +115,8 @@ export const app = createApp<Env>("${name}").route("/", routes);
   "src/routes/index.ts": `import { createRoutes } from "#lib/http/app.ts";
 
 /**
- * Public routes: declare each in lib/contracts/api/${name}.ts with \`apiRoute\` (method, path,
- * schemas, \`x-access\`), add it to PUBLIC_API, then implement it here with \`.openapi(route, handler)\`.
+ * Public routes: declare each in lib/contracts/api/${name}.ts with \`apiRoute\` (method, path, operationId,
+ * summary, description, schemas, \`x-access\`), add it to PUBLIC_API with its tag, then implement it here with \`.openapi(route, handler)\`.
  */
 export const routes = createRoutes<Env>();
 `,

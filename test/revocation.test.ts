@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "#lib/contracts/access.ts";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { Membership } from "#lib/contracts/rpc.ts";
-import { onError, PROBLEM_TYPES } from "#lib/http/problem.ts";
+import { onError, problemUri } from "#lib/http/problem.ts";
 import { vendorStanding } from "../workers/gateway/src/vendor-standing.ts";
 import {
   adminSession,
@@ -60,7 +60,7 @@ async function expectVendorNotActive(res: Response): Promise<string> {
   expect(res.status).toBe(403);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const problem = await res.json<{ type: string; detail: string }>();
-  expect(problem.type).toBe(PROBLEM_TYPES.vendorNotActive);
+  expect(problem.type).toBe(problemUri("vendor-not-active"));
   return problem.detail;
 }
 

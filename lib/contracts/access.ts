@@ -7,6 +7,15 @@ import type { Actor } from "./actor.ts";
  */
 export type Access = "anonymous" | "customer" | "vendor" | "admin" | "vendor_or_admin";
 
+/** Who each access level admits, in words (403 details and the OpenAPI descriptions). */
+export const CALLERS: Record<Access, string> = {
+  anonymous: "anyone",
+  customer: "signed-in users",
+  vendor: "vendor staff",
+  admin: "administrators",
+  vendor_or_admin: "vendor staff and administrators",
+};
+
 export type AccessDecision = "allow" | "unauthenticated" | "forbidden";
 
 export function decideAccess(access: Access, actor: Actor | undefined): AccessDecision {

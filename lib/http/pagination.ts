@@ -11,6 +11,7 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
     return atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
   } catch {
     throw new ProblemError(400, "The cursor is not valid.", {
+      type: "invalid-cursor",
       errors: [{ path: "cursor", message: "Not a cursor from this API." }],
     });
   }

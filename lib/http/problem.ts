@@ -1,82 +1,64 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import {
+  DEFAULT_PROBLEM,
+  isProblemStatus,
+  PROBLEM_SLUGS,
+  PROBLEM_TABLE,
+  type ProblemSlug,
+  type ProblemStatus,
+  type ProblemUri,
+  problemUri,
+} from "./problem-types.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 /** RFC 9457 problem details, as every Worker answers errors. */
 export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
+  type: z
+    .enum(PROBLEM_SLUGS.map(problemUri) as [ProblemUri, ...ProblemUri[]])
+    .describe("What went wrong, as a stable URI relative to the API's origin; `GET` it for its description."),
+  title: z.string().describe("The type's title"),
   status: z.number().int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  traceId: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  detail: z.string().optional().describe("This occurrence, in words for a person"),
+  instance: z.string().optional().describe("The request path"),
+  traceId: z.string().optional().describe("Finds the request in the logs"),
+  errors: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .describe("Each invalid field, for validation problems"),
 });
 export type Problem = z.infer<typeof Problem>;
 
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Content",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-};
+export { PROBLEM_TABLE, type ProblemSlug, type ProblemStatus, problemUri } from "./problem-types.ts";
 
-/**
- * Problem types a client can branch on (RFC 9457 `type`), relative to the API's
- * origin. Kinds of failure without an entry here answer `about:blank`.
- */
-export const PROBLEM_TYPES = {
-  belowMinimumCharge: "/problems/below-minimum-charge",
-  cartCheckoutInProgress: "/problems/cart-checkout-in-progress",
-  idempotencyKeyReused: "/problems/idempotency-key-reused",
-  refundExceedsPaid: "/problems/refund-exceeds-paid",
-  refundInProgress: "/problems/refund-in-progress",
-  paymentDisputed: "/problems/payment-disputed",
-  paymentNotSettled: "/problems/payment-not-settled",
-  processorRefused: "/problems/processor-refused",
-  processorUnavailable: "/problems/processor-unavailable",
-  outOfStock: "/problems/out-of-stock",
-  vendorNotActive: "/problems/vendor-not-active",
-} as const;
-export type ProblemType = (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];
+/** Response extras; `type` defaults to the status's generic type (DEFAULT_PROBLEM). */
+export type ProblemExtra = { errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemSlug };
 
 /** Thrown by handlers and services; the shared error handler turns it into a response. */
 export class ProblemError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly detail?: string,
-    readonly extra: { errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemType } = {},
-  ) {
-    super(detail ?? TITLES[status] ?? "Error");
+  readonly status: ProblemStatus;
+  readonly detail?: string;
+  readonly extra: ProblemExtra;
+
+  // Plain fields rather than parameter properties, so Node's type stripping runs this file (scripts/openapi.ts).
+  constructor(status: ProblemStatus, detail?: string, extra: ProblemExtra = {}) {
+    super(detail ?? PROBLEM_TABLE[extra.type ?? DEFAULT_PROBLEM[status]].title);
+    this.status = status;
+    this.detail = detail;
+    this.extra = extra;
   }
 }
 
 export function problemResponse(
-  status: ContentfulStatusCode,
-  init: {
-    detail?: string;
-    instance?: string;
-    traceId?: string;
-    errors?: Problem["errors"];
-    headers?: Record<string, string>;
-    type?: ProblemType;
-  } = {},
+  status: ProblemStatus,
+  init: ProblemExtra & { detail?: string; instance?: string; traceId?: string } = {},
 ): Response {
+  const slug = init.type ?? DEFAULT_PROBLEM[status];
   const body: Problem = {
-    type: init.type ?? "about:blank",
-    title: TITLES[status] ?? "Error",
+    type: problemUri(slug),
+    title: PROBLEM_TABLE[slug].title,
     status,
     detail: init.detail,
     instance: init.instance,
@@ -89,12 +71,7 @@ export function problemResponse(
   });
 }
 
-export function problem(
-  c: Context,
-  status: ContentfulStatusCode,
-  detail?: string,
-  extra: ProblemError["extra"] = {},
-): Response {
+export function problem(c: Context, status: ProblemStatus, detail?: string, extra: ProblemExtra = {}): Response {
   return problemResponse(status, {
     detail,
     instance: c.req.path,
@@ -115,7 +92,9 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof ProblemError) return problem(c, err.status, err.detail, err.extra);
   if (err instanceof HTTPException) {
     if (err.res) return err.res;
-    return problem(c, err.status, err.message);
+    // Hono's own errors (a malformed JSON body is a 400); an odd status keeps its class.
+    const status = isProblemStatus(err.status) ? err.status : err.status < 500 ? 400 : 500;
+    return problem(c, status, err.message);
   }
   console.error(
     JSON.stringify({

@@ -65,6 +65,7 @@ function parseCursor(cursor: string | undefined): { deadAt: number; id: string }
   const match = /^(\d+):(.+)$/.exec(text);
   if (!match?.[1] || !match[2]) {
     throw new ProblemError(400, "The cursor is not valid.", {
+      type: "invalid-cursor",
       errors: [{ path: "cursor", message: "Not a cursor from this API." }],
     });
   }

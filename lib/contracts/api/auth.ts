@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Role } from "#lib/contracts/actor.ts";
-import { apiRoute, jsonBody, jsonResponse } from "./route.ts";
+import { apiRoute, jsonBody, jsonResponse, problems } from "./route.ts";
 
 export const Email = z
   .email()
@@ -44,10 +44,13 @@ export const register = apiRoute({
   path: "/api/v1/auth/register",
   "x-access": "anonymous",
   summary: "Create an account",
+  operationId: "registerAccount",
+  description:
+    "Creates a customer account and answers it; the profile follows a moment later (see `getMe`). Sign in with `login` to get tokens. A registered email is refused with `email-taken`.",
   request: jsonBody(RegisterBody),
   responses: {
     201: jsonResponse(z.object({ user: AccountUser }), "The account was created"),
-    409: { description: "The email is already registered" },
+    409: problems("The email is already registered", "email-taken"),
   },
 });
 
@@ -56,8 +59,14 @@ export const login = apiRoute({
   path: "/api/v1/auth/login",
   "x-access": "anonymous",
   summary: "Exchange email and password for tokens",
+  operationId: "login",
+  description:
+    "Exchanges email and password for an access token (a short-lived JWT) and a refresh token. Failed sign-ins are throttled per email and per address (`rate-limited`, with `retry-after`); a wrong pair answers `invalid-credentials`.",
   request: jsonBody(LoginBody),
-  responses: { 200: jsonResponse(TokenPair, "Signed in"), 401: { description: "Wrong email or password" } },
+  responses: {
+    200: jsonResponse(TokenPair, "Signed in"),
+    401: problems("Wrong email or password", "invalid-credentials"),
+  },
 });
 
 export const refresh = apiRoute({
@@ -65,10 +74,13 @@ export const refresh = apiRoute({
   path: "/api/v1/auth/refresh",
   "x-access": "anonymous",
   summary: "Rotate a refresh token; reusing a spent one revokes its whole family",
+  operationId: "refreshTokens",
+  description:
+    "Spends a refresh token for a new pair. Each refresh token works once: presenting a spent one answers `refresh-token-reused` and revokes every token of that sign-in.",
   request: jsonBody(RefreshBody),
   responses: {
     200: jsonResponse(TokenPair, "New tokens"),
-    401: { description: "Unknown, spent, expired or revoked token" },
+    401: problems("Unknown, spent, expired or revoked token", "refresh-token-invalid", "refresh-token-reused"),
   },
 });
 
@@ -77,6 +89,9 @@ export const logout = apiRoute({
   path: "/api/v1/auth/logout",
   "x-access": "anonymous",
   summary: "Revoke a refresh token and its family (holding the token is the proof)",
+  operationId: "logout",
+  description:
+    "Revokes a refresh token and every token rotated from it. Holding the token is the proof, so no access token is needed; an unknown token still answers 204.",
   request: jsonBody(RefreshBody),
   responses: { 204: { description: "Signed out" } },
 });
@@ -86,8 +101,11 @@ export const changePassword = apiRoute({
   path: "/api/v1/auth/password",
   "x-access": "customer",
   summary: "Change the password; signs out every session",
+  operationId: "changePassword",
+  description:
+    "Changes the caller's password after checking the current one (`wrong-password` if it does not match), then revokes every refresh token of the account.",
   request: jsonBody(ChangePasswordBody),
-  responses: { 204: { description: "Password changed" }, 422: { description: "Wrong current password" } },
+  responses: { 204: { description: "Password changed" }, 422: problems("Wrong current password", "wrong-password") },
 });
 
 export const authRoutes = [register, login, refresh, logout, changePassword];

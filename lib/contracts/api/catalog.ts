@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Currency, MinorUnits } from "#lib/contracts/money.ts";
-import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery, problems } from "./route.ts";
 import { Slug } from "./vendors.ts";
 
 export const ProductStatus = z.enum(["draft", "active", "archived"]);
@@ -178,6 +178,9 @@ export const listCategories = apiRoute({
   "x-access": "anonymous",
   "x-cache-seconds": 30,
   summary: "The category tree, as a flat list with parent ids and paths",
+  operationId: "listCategories",
+  description:
+    "Answers the whole category tree as a flat list; each category has its parent id and its slug path. Cached at the edge.",
   responses: { 200: jsonResponse(z.object({ items: z.array(Category) }), "All categories") },
 });
 
@@ -186,13 +189,15 @@ export const createCategory = apiRoute({
   path: "/api/v1/admin/categories",
   "x-access": "admin",
   summary: "Add a category",
+  operationId: "createCategory",
+  description: "Adds a category, optionally under a parent. Slugs are unique (`slug-taken`).",
   request: jsonBody(
     z.strictObject({ name: z.string().trim().min(2).max(60), slug: Slug, parentId: z.string().max(64).optional() }),
   ),
   responses: {
     201: jsonResponse(Category, "The category"),
     404: { description: "No such parent" },
-    409: { description: "Slug taken" },
+    409: problems("Slug taken", "slug-taken"),
   },
 });
 
@@ -202,6 +207,9 @@ export const searchProducts = apiRoute({
   "x-access": "anonymous",
   "x-cache-seconds": 30,
   summary: "Search and browse: full text, filters, sorting, facets, cursor pagination",
+  operationId: "searchProducts",
+  description:
+    "Searches products on sale: full text over titles, tags and vendor names, filters by category, vendor, price, rating, stock and variant attributes, with facets. Anonymous answers are cached at the edge briefly.",
   request: { query: ProductQuery },
   responses: {
     200: jsonResponse(
@@ -217,6 +225,9 @@ export const getProduct = apiRoute({
   "x-access": "anonymous",
   "x-cache-seconds": 30,
   summary: "A product page with its variants and live availability",
+  operationId: "getProduct",
+  description:
+    "Answers a product on sale with its images, variants and live availability; drafts, archived products and those of suspended vendors are a 404.",
   request: { params: ProductIdParam },
   responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "No such product on sale" } },
 });
@@ -226,6 +237,8 @@ export const getImage = apiRoute({
   path: "/api/v1/images/{id}",
   "x-access": "anonymous",
   summary: "A product image",
+  operationId: "getImage",
+  description: "Answers an image's bytes with its Content-Type; cacheable for a long time (images never change).",
   request: { params: IdParam },
   responses: { 200: { description: "The image bytes" }, 404: { description: "No such image" } },
 });
@@ -235,6 +248,8 @@ export const listVendorProducts = apiRoute({
   path: "/api/v1/vendor/products",
   "x-access": "vendor",
   summary: "The store's products in every status, newest first",
+  operationId: "listVendorProducts",
+  description: "Lists the caller's store's products in every status, newest first.",
   request: { query: PageQuery.extend({ status: ProductStatus.optional() }) },
   responses: { 200: jsonResponse(Page(ProductDetail), "A page of the store's products") },
 });
@@ -244,8 +259,11 @@ export const createProduct = apiRoute({
   path: "/api/v1/vendor/products",
   "x-access": "vendor",
   summary: "Create a draft product with its variants (each variant is a SKU)",
+  operationId: "createProduct",
+  description:
+    "Creates a draft with its variants; each variant becomes a SKU with its own stock (zero until set). A category that does not exist is `unknown-reference`.",
   request: jsonBody(ProductInput),
-  responses: { 201: jsonResponse(ProductDetail, "The draft"), 422: { description: "No such category" } },
+  responses: { 201: jsonResponse(ProductDetail, "The draft"), 422: problems("No such category", "unknown-reference") },
 });
 
 export const getVendorProduct = apiRoute({
@@ -253,6 +271,8 @@ export const getVendorProduct = apiRoute({
   path: "/api/v1/vendor/products/{id}",
   "x-access": "vendor",
   summary: "One of the store's products, in any status",
+  operationId: "getVendorProduct",
+  description: "Answers one of the caller's store's products in any status; another store's product is a 404.",
   request: { params: ProductIdParam },
   responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
 });
@@ -262,12 +282,15 @@ export const patchProduct = apiRoute({
   path: "/api/v1/vendor/products/{id}",
   "x-access": "vendor",
   summary: "Edit a product and its variants",
+  operationId: "updateProduct",
+  description:
+    "Edits a product's fields and variants: a variant with a sku is edited, one without is added. Unknown SKUs or categories are `unknown-reference`; a concurrent edit is `edit-conflict`.",
   request: { params: ProductIdParam, ...jsonBody(ProductPatch) },
   responses: {
     200: jsonResponse(ProductDetail, "The product"),
     404: { description: "Not a product of this store" },
-    409: { description: "Variants were added meanwhile; reload and retry" },
-    422: { description: `No such category or SKU, or more than ${MAX_VARIANTS} variants in all` },
+    409: problems("Variants were added meanwhile; reload and retry", "edit-conflict"),
+    422: problems(`No such category or SKU, or more than ${MAX_VARIANTS} variants in all`, "unknown-reference"),
   },
 });
 
@@ -276,11 +299,14 @@ export const deleteProduct = apiRoute({
   path: "/api/v1/vendor/products/{id}",
   "x-access": "vendor",
   summary: "Delete a draft (published products are archived instead)",
+  operationId: "deleteProduct",
+  description:
+    "Deletes a draft and its variants; a product that was ever published is archived instead (`not-a-draft`).",
   request: { params: ProductIdParam },
   responses: {
     204: { description: "Deleted" },
     404: { description: "Not a product of this store" },
-    409: { description: "Not a draft" },
+    409: problems("Not a draft", "not-a-draft"),
   },
 });
 
@@ -290,6 +316,8 @@ function productAction<A extends string>(action: A, summary: string) {
     path: `/api/v1/vendor/products/{id}/${action}` as `/api/v1/vendor/products/{id}/${A}`,
     "x-access": "vendor",
     summary,
+    operationId: `${action}Product`,
+    description: `${summary}. Answers the product in its new status.`,
     request: { params: ProductIdParam },
     responses: { 200: jsonResponse(ProductDetail, "The product"), 404: { description: "Not a product of this store" } },
   });
@@ -309,6 +337,9 @@ export const uploadImage = apiRoute({
   "x-access": "vendor",
   "x-max-body-bytes": MAX_IMAGE_BYTES,
   summary: "Upload an image (PNG, JPEG or WebP, up to 2 MiB) as the raw request body",
+  operationId: "uploadProductImage",
+  description:
+    "Stores an image sent as the raw body with its Content-Type. The bytes must be a well-formed PNG, JPEG or WebP of the declared type (`image-refused`); a product keeps a bounded number of images (`limit-reached`).",
   request: {
     params: ProductIdParam,
     body: {
@@ -321,11 +352,12 @@ export const uploadImage = apiRoute({
   responses: {
     201: jsonResponse(ProductImage, "Stored"),
     404: { description: "Not a product of this store" },
-    409: { description: "The product has its maximum of images" },
+    409: problems("The product has its maximum of images", "limit-reached"),
     413: { description: "Too large" },
-    415: {
-      description: `Not a well-formed PNG, JPEG or WebP image of 1 to ${MAX_IMAGE_SIDE} pixels per side, or not of the declared Content-Type`,
-    },
+    415: problems(
+      `Not a well-formed PNG, JPEG or WebP image of 1 to ${MAX_IMAGE_SIDE} pixels per side, or not of the declared Content-Type`,
+      "image-refused",
+    ),
   },
 });
 
@@ -334,6 +366,8 @@ export const setStock = apiRoute({
   path: "/api/v1/vendor/inventory/{sku}",
   "x-access": "vendor",
   summary: "Set a SKU's stock on hand",
+  operationId: "setStock",
+  description: "Sets a SKU's units on hand; it cannot go below the units held by checkouts in progress (`stock-held`).",
   request: {
     params: z.object({ sku: z.string().min(1).max(64) }),
     ...jsonBody(z.strictObject({ onHand: z.number().int().min(0).max(1_000_000) })),
@@ -341,7 +375,7 @@ export const setStock = apiRoute({
   responses: {
     200: jsonResponse(StockLevel, "The new level"),
     404: { description: "Not a SKU of this store" },
-    409: { description: "Fewer than the units held by checkouts" },
+    409: problems("Fewer than the units held by checkouts", "stock-held"),
   },
 });
 

@@ -24,6 +24,8 @@ export const DeadLetter = z
   .openapi("DeadLetter");
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
+const title = (domain: string) => domain.charAt(0).toUpperCase() + domain.slice(1);
+
 /** The two admin routes of one consuming domain's dead letters, served by that domain's Worker. */
 function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
   const list = apiRoute({
@@ -31,6 +33,8 @@ function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
     path: `/api/v1/admin/${domain}/dead-letters` as `/api/v1/admin/${D}/dead-letters`,
     "x-access": "admin",
     summary: `Events the ${domain} Worker gave up on after its retries, newest first`,
+    operationId: `list${title(domain)}DeadLetters`,
+    description: `Lists the events the ${domain} Worker's inbox consumer gave up on after its retries, with the last error, newest first.`,
     request: { query: PageQuery },
     responses: { 200: jsonResponse(Page(DeadLetter), "A page of dead letters") },
   });
@@ -39,6 +43,8 @@ function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
     path: `/api/v1/admin/${domain}/dead-letters/{id}/replay` as `/api/v1/admin/${D}/dead-letters/{id}/replay`,
     "x-access": "admin",
     summary: `Send a dead letter to the ${domain} inbox again; an event already applied changes nothing`,
+    operationId: `replay${title(domain)}DeadLetter`,
+    description: `Sends a dead letter to the ${domain} inbox again, unchanged; the idempotent consumer ignores an event it already applied.`,
     request: { params: IdParam },
     responses: {
       202: jsonResponse(DeadLetter, "Sent to the inbox; the consumer handles it like any delivery"),
@@ -56,9 +62,21 @@ export const DEAD_LETTER_ROUTES = {
 };
 
 /** Each domain's dead-letter routes and the Worker that serves them, for the public API table. */
-export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; routes: readonly ApiRoute[] }> = [
-  { service: "USERS", routes: [DEAD_LETTER_ROUTES.users.list, DEAD_LETTER_ROUTES.users.replay] },
-  { service: "CATALOG", routes: [DEAD_LETTER_ROUTES.catalog.list, DEAD_LETTER_ROUTES.catalog.replay] },
-  { service: "ORDERS", routes: [DEAD_LETTER_ROUTES.orders.list, DEAD_LETTER_ROUTES.orders.replay] },
-  { service: "PAYMENTS", routes: [DEAD_LETTER_ROUTES.payments.list, DEAD_LETTER_ROUTES.payments.replay] },
+export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; tag: "dead-letters"; routes: readonly ApiRoute[] }> = [
+  { service: "USERS", tag: "dead-letters", routes: [DEAD_LETTER_ROUTES.users.list, DEAD_LETTER_ROUTES.users.replay] },
+  {
+    service: "CATALOG",
+    tag: "dead-letters",
+    routes: [DEAD_LETTER_ROUTES.catalog.list, DEAD_LETTER_ROUTES.catalog.replay],
+  },
+  {
+    service: "ORDERS",
+    tag: "dead-letters",
+    routes: [DEAD_LETTER_ROUTES.orders.list, DEAD_LETTER_ROUTES.orders.replay],
+  },
+  {
+    service: "PAYMENTS",
+    tag: "dead-letters",
+    routes: [DEAD_LETTER_ROUTES.payments.list, DEAD_LETTER_ROUTES.payments.replay],
+  },
 ];

@@ -1,23 +1,37 @@
 import { authRoutes } from "./auth.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { DEAD_LETTER_API } from "./dead-letters.ts";
-import { ordersRoutes } from "./orders.ts";
+import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorsRoutes } from "./vendors.ts";
 
+/** The OpenAPI tags, one per group of routes below: generated clients make one class of each. */
+export const API_TAGS = {
+  auth: "Accounts and tokens: register, sign in, rotate and revoke refresh tokens.",
+  me: "The signed-in user's own profile and addresses.",
+  vendors: "Stores: applying to sell, the store's profile and staff, and administrators' decisions.",
+  catalog: "Categories, product search and pages, and each store's products, images and stock.",
+  cart: "The shopping cart, for guests (by `x-cart-id`) and signed-in shoppers.",
+  orders: "Checkout, shoppers' orders and stores' sub-orders.",
+  payments: "Payouts to stores, refunds and Stripe's webhook.",
+  "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
 /**
- * Every public route and the Worker that serves it: the gateway's routing table,
- * the access policy table and the OpenAPI document all come from this list.
- * A new domain adds its routes here.
+ * Every public route, the Worker that serves it and its tag: the gateway's
+ * routing table, the access policy table and the OpenAPI document all come
+ * from this list. A new domain adds its routes here.
  */
-export const PUBLIC_API: ReadonlyArray<{ service: Service; routes: readonly ApiRoute[] }> = [
-  { service: "AUTH", routes: authRoutes },
-  { service: "USERS", routes: usersRoutes },
-  { service: "VENDORS", routes: vendorsRoutes },
-  { service: "CATALOG", routes: catalogRoutes },
-  { service: "ORDERS", routes: ordersRoutes },
-  { service: "PAYMENTS", routes: paymentsRoutes },
+export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: readonly ApiRoute[] }> = [
+  { service: "AUTH", tag: "auth", routes: authRoutes },
+  { service: "USERS", tag: "me", routes: usersRoutes },
+  { service: "VENDORS", tag: "vendors", routes: vendorsRoutes },
+  { service: "CATALOG", tag: "catalog", routes: catalogRoutes },
+  { service: "ORDERS", tag: "cart", routes: cartRoutes },
+  { service: "ORDERS", tag: "orders", routes: ordersRoutes },
+  { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
   ...DEAD_LETTER_API,
 ];

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PaymentInfo } from "./payments.ts";
-import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery, problems } from "./route.ts";
 import { AddressInput } from "./users.ts";
 
 export const OrderStatus = z.enum(["awaiting_payment", "paid", "fulfilled", "completed", "cancelled", "refunded"]);
@@ -108,6 +108,9 @@ export const getCart = apiRoute({
   path: "/api/v1/cart",
   "x-access": "anonymous",
   summary: "The cart, priced now, with lines that cannot be bought flagged",
+  operationId: "getCart",
+  description:
+    "Answers the caller's cart (or a guest's, by `x-cart-id`) priced now, with each line that cannot be bought flagged.",
   request: { headers: GuestCartHeader },
   responses: { 200: jsonResponse(Cart, "The cart") },
 });
@@ -117,11 +120,14 @@ export const addCartItem = apiRoute({
   path: "/api/v1/cart/items",
   "x-access": "anonymous",
   summary: "Add units of a SKU (a guest without a cart id gets a new cart)",
+  operationId: "addCartItem",
+  description:
+    "Adds units of a SKU on sale to the cart. A guest without a cart id gets a new cart; its id comes back in `x-cart-id`. A cart holds a bounded number of lines (`limit-reached`).",
   request: { headers: GuestCartHeader, ...jsonBody(z.strictObject({ sku: z.string().min(1).max(64), qty: Qty })) },
   responses: {
     200: jsonResponse(Cart, "The cart"),
     404: { description: "No such SKU on sale" },
-    409: { description: "Too many lines" },
+    409: problems("Too many lines", "limit-reached"),
   },
 });
 
@@ -130,6 +136,8 @@ export const setCartItem = apiRoute({
   path: "/api/v1/cart/items/{sku}",
   "x-access": "anonymous",
   summary: "Set a line's quantity",
+  operationId: "setCartItemQuantity",
+  description: "Sets the quantity of a line already in the cart.",
   request: { headers: GuestCartHeader, params: SkuParam, ...jsonBody(z.strictObject({ qty: Qty })) },
   responses: { 200: jsonResponse(Cart, "The cart"), 404: { description: "Not in the cart" } },
 });
@@ -139,6 +147,8 @@ export const removeCartItem = apiRoute({
   path: "/api/v1/cart/items/{sku}",
   "x-access": "anonymous",
   summary: "Remove a line",
+  operationId: "removeCartItem",
+  description: "Removes a line from the cart; removing an absent line changes nothing.",
   request: { headers: GuestCartHeader, params: SkuParam },
   responses: { 200: jsonResponse(Cart, "The cart") },
 });
@@ -148,6 +158,9 @@ export const mergeCart = apiRoute({
   path: "/api/v1/cart/merge",
   "x-access": "customer",
   summary: "Move a guest cart into the signed-in shopper's cart (call right after login)",
+  operationId: "mergeCart",
+  description:
+    "Moves a guest cart's lines into the signed-in shopper's cart, adding quantities; call it right after `login`.",
   request: jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[0-9a-f]{32}$/) })),
   responses: { 200: jsonResponse(Cart, "The merged cart") },
 });
@@ -157,6 +170,9 @@ export const checkout = apiRoute({
   path: "/api/v1/checkout",
   "x-access": "customer",
   summary: "Turn the cart into an order: prices checked, stock held, payment awaited",
+  operationId: "createCheckout",
+  description:
+    "Turns the cart into an order: prices are checked, stock is held and a payment intent is created. Requires an `Idempotency-Key`: the same key answers the same order. Refusals a client branches on: `cart-empty`, `cart-not-buyable`, `out-of-stock`, `below-minimum-charge`, `cart-checkout-in-progress`, `idempotency-key-in-progress`, `idempotency-key-reused`.",
   request: {
     headers: z.object({
       "idempotency-key": z
@@ -172,8 +188,16 @@ export const checkout = apiRoute({
       z.object({ order: Order, payment: PaymentInfo.nullable() }),
       "The order, awaiting payment (payment is null if payments could not be reached: retry with the same key)",
     ),
-    409: { description: "Cart empty, mixed currencies, or some stock is gone (the problem lists the SKUs)" },
-    422: { description: "The Idempotency-Key was used with a different request" },
+    409: problems(
+      "Cart empty, lines that cannot be bought, mixed currencies, below the minimum charge, some stock is gone (the problem lists the SKUs), or the same cart or key in progress",
+      "cart-empty",
+      "cart-not-buyable",
+      "out-of-stock",
+      "below-minimum-charge",
+      "cart-checkout-in-progress",
+      "idempotency-key-in-progress",
+    ),
+    422: problems("The Idempotency-Key was used with a different request", "idempotency-key-reused"),
   },
 });
 
@@ -182,6 +206,8 @@ export const listOrders = apiRoute({
   path: "/api/v1/orders",
   "x-access": "customer",
   summary: "The caller's orders, newest first",
+  operationId: "listOrders",
+  description: "Lists the caller's orders, newest first.",
   request: { query: PageQuery },
   responses: { 200: jsonResponse(Page(Order), "A page of orders") },
 });
@@ -191,6 +217,9 @@ export const getOrder = apiRoute({
   path: "/api/v1/orders/{id}",
   "x-access": "customer",
   summary: "One of the caller's orders, read from its owner (always current)",
+  operationId: "getOrder",
+  description:
+    "Answers one of the caller's orders, read from the object that owns it, so it is always current; another user's order is a 404.",
   request: { params: IdParam },
   responses: { 200: jsonResponse(Order, "The order"), 404: { description: "No such order of the caller's" } },
 });
@@ -200,11 +229,14 @@ export const cancelOrder = apiRoute({
   path: "/api/v1/orders/{id}/cancel",
   "x-access": "customer",
   summary: "Cancel before anything ships: stock returns and a paid order is refunded",
+  operationId: "cancelOrder",
+  description:
+    "Cancels an order before anything ships: held stock returns and a paid order is refunded. Too late is `order-not-cancellable`.",
   request: { params: IdParam },
   responses: {
     200: jsonResponse(Order, "The cancelled order"),
     404: { description: "No such order" },
-    409: { description: "Something already shipped" },
+    409: problems("Something already shipped", "order-not-cancellable"),
   },
 });
 
@@ -219,6 +251,8 @@ export const listVendorOrders = apiRoute({
   path: "/api/v1/vendor/orders",
   "x-access": "vendor",
   summary: "The store's sub-orders, newest first",
+  operationId: "listVendorOrders",
+  description: "Lists the caller's store's sub-orders, optionally of one status, newest first.",
   request: { query: PageQuery.extend({ status: SubOrderStatus.optional() }) },
   responses: { 200: jsonResponse(Page(VendorOrder), "A page of sub-orders") },
 });
@@ -228,11 +262,14 @@ export const acceptVendorOrder = apiRoute({
   path: "/api/v1/vendor/orders/{id}/accept",
   "x-access": "vendor",
   summary: "Accept a sub-order",
+  operationId: "acceptVendorOrder",
+  description:
+    "Accepts a pending sub-order of the caller's store; from any other status it is `sub-order-transition-refused`.",
   request: { params: IdParam },
   responses: {
     200: jsonResponse(VendorOrder, "The sub-order"),
     404: { description: "Not a sub-order of this store" },
-    409: { description: "Not pending" },
+    409: problems("Not pending", "sub-order-transition-refused"),
   },
 });
 
@@ -241,6 +278,9 @@ export const shipVendorOrder = apiRoute({
   path: "/api/v1/vendor/orders/{id}/ship",
   "x-access": "vendor",
   summary: "Mark a sub-order shipped",
+  operationId: "shipVendorOrder",
+  description:
+    "Marks an accepted sub-order shipped with its carrier and tracking number; from any other status it is `sub-order-transition-refused`.",
   request: {
     params: IdParam,
     ...jsonBody(
@@ -250,16 +290,13 @@ export const shipVendorOrder = apiRoute({
   responses: {
     200: jsonResponse(VendorOrder, "The sub-order"),
     404: { description: "Not a sub-order of this store" },
-    409: { description: "Not accepted yet, or closed" },
+    409: problems("Not accepted yet, or closed", "sub-order-transition-refused"),
   },
 });
 
+export const cartRoutes = [getCart, addCartItem, setCartItem, removeCartItem, mergeCart];
+
 export const ordersRoutes = [
-  getCart,
-  addCartItem,
-  setCartItem,
-  removeCartItem,
-  mergeCart,
   checkout,
   listOrders,
   getOrder,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { apiRoute, IdParam, jsonBody, jsonResponse, PageQuery } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, PageQuery, problems } from "./route.ts";
 
 export const LedgerEntry = z
   .object({
@@ -51,10 +51,13 @@ export const stripeWebhook = apiRoute({
   "x-access": "anonymous",
   "x-max-body-bytes": 262_144,
   summary: "Stripe's webhook (verified by its Stripe-Signature header)",
+  operationId: "receiveStripeWebhook",
+  description:
+    "Receives Stripe's events; for Stripe only. The Stripe-Signature header is verified (`invalid-signature`) and each event is applied once.",
   request: { body: { content: { "application/json": { schema: z.object({}).passthrough() } }, required: true } },
   responses: {
     200: { description: "Received" },
-    400: { description: "Signature missing, wrong, stale or from the future" },
+    400: problems("Signature missing, wrong, stale or from the future", "invalid-signature"),
   },
 });
 
@@ -63,6 +66,8 @@ export const getPayouts = apiRoute({
   path: "/api/v1/vendor/payouts",
   "x-access": "vendor",
   summary: "The store's payouts ledger and what it is owed",
+  operationId: "getPayouts",
+  description: "Answers the store's payout ledger (newest first) and the balance it is owed.",
   request: { query: PageQuery },
   responses: { 200: jsonResponse(Payouts, "The ledger, newest first") },
 });
@@ -72,6 +77,8 @@ export const startOnboarding = apiRoute({
   path: "/api/v1/vendor/payouts/onboarding",
   "x-access": "vendor",
   summary: "A Stripe onboarding link for the store's connected account",
+  operationId: "startPayoutOnboarding",
+  description: "Creates the store's Stripe connected account if needed and answers a one-time onboarding link.",
   request: jsonBody(z.strictObject({ returnUrl: z.url().optional(), refreshUrl: z.url().optional() })),
   responses: { 200: jsonResponse(z.object({ accountId: z.string(), url: z.string() }), "Go to url") },
 });
@@ -81,6 +88,9 @@ export const refundOrder = apiRoute({
   path: "/api/v1/orders/{id}/refund",
   "x-access": "vendor_or_admin",
   summary: "Refund a sub-order in full or in part (its vendor, or an admin)",
+  operationId: "refundOrder",
+  description:
+    "Refunds a sub-order in full or in part and takes the vendor's share back from its transfer. Requires an `Idempotency-Key`. Refusals a client branches on: `refund-exceeds-paid`, `payment-not-settled`, `payment-disputed`, `refund-in-progress`, `processor-refused`, `processor-unavailable`, `idempotency-key-reused`.",
   request: {
     params: IdParam,
     headers: z.object({ "idempotency-key": z.string().min(8).max(100) }),
@@ -98,14 +108,19 @@ export const refundOrder = apiRoute({
       "Refunded",
     ),
     404: { description: "No such sub-order of the caller's store" },
-    409: {
-      description:
-        "More than what is left to refund, not paid, disputed, another refund racing (retry), or refused by Stripe",
-    },
-    422: { description: "The Idempotency-Key was used for a different refund" },
-    503: {
-      description: "Stripe did not answer; the refund is kept and completes: retry with the same key for its outcome",
-    },
+    409: problems(
+      "More than what is left to refund, not paid, disputed, another refund racing (retry), or refused by Stripe",
+      "refund-exceeds-paid",
+      "payment-not-settled",
+      "payment-disputed",
+      "refund-in-progress",
+      "processor-refused",
+    ),
+    422: problems("The Idempotency-Key was used for a different refund", "idempotency-key-reused"),
+    503: problems(
+      "Stripe did not answer; the refund is kept and completes: retry with the same key for its outcome",
+      "processor-unavailable",
+    ),
   },
 });
 

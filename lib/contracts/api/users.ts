@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { COUNTRY_CODES, isPostalCodeFor } from "#lib/contracts/countries.ts";
-import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
+import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery, problems } from "./route.ts";
 
 const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, "Use E.164 format, such as +14155550123.");
 
@@ -79,9 +79,12 @@ export const getMe = apiRoute({
   path: "/api/v1/me",
   "x-access": "customer",
   summary: "The caller's profile",
+  operationId: "getMe",
+  description:
+    "Answers the caller's profile, from the moment registration answers (users creates it from auth's account if `user.registered` has not arrived yet).",
   responses: {
     200: jsonResponse(Profile, "The profile"),
-    404: { description: "The profile is still being created; retry shortly" },
+    404: problems("The account no longer exists", "not-found"),
   },
 });
 
@@ -90,8 +93,13 @@ export const patchMe = apiRoute({
   path: "/api/v1/me",
   "x-access": "customer",
   summary: "Edit the caller's profile",
+  operationId: "updateMe",
+  description: "Edits the caller's name or phone; fields left out are unchanged.",
   request: jsonBody(ProfilePatch),
-  responses: { 200: jsonResponse(Profile, "The updated profile"), 404: { description: "No profile yet" } },
+  responses: {
+    200: jsonResponse(Profile, "The updated profile"),
+    404: problems("The account no longer exists", "not-found"),
+  },
 });
 
 export const listAddresses = apiRoute({
@@ -99,6 +107,8 @@ export const listAddresses = apiRoute({
   path: "/api/v1/me/addresses",
   "x-access": "customer",
   summary: "The caller's addresses, oldest first",
+  operationId: "listAddresses",
+  description: "Lists the caller's saved addresses, oldest first.",
   request: { query: PageQuery },
   responses: { 200: jsonResponse(Page(Address), "A page of addresses") },
 });
@@ -108,8 +118,11 @@ export const createAddress = apiRoute({
   path: "/api/v1/me/addresses",
   "x-access": "customer",
   summary: "Add an address",
+  operationId: "createAddress",
+  description:
+    "Saves a shipping address; postal codes are checked for the country. An account keeps a bounded number of addresses (`limit-reached`).",
   request: jsonBody(AddressInput),
-  responses: { 201: jsonResponse(Address, "The new address"), 409: { description: "Too many addresses" } },
+  responses: { 201: jsonResponse(Address, "The new address"), 409: problems("Too many addresses", "limit-reached") },
 });
 
 export const patchAddress = apiRoute({
@@ -117,6 +130,8 @@ export const patchAddress = apiRoute({
   path: "/api/v1/me/addresses/{id}",
   "x-access": "customer",
   summary: "Edit one of the caller's addresses",
+  operationId: "updateAddress",
+  description: "Edits one of the caller's addresses; another user's address is a 404.",
   request: { params: IdParam, ...jsonBody(AddressPatch) },
   responses: {
     200: jsonResponse(Address, "The updated address"),
@@ -129,6 +144,8 @@ export const deleteAddress = apiRoute({
   path: "/api/v1/me/addresses/{id}",
   "x-access": "customer",
   summary: "Delete one of the caller's addresses",
+  operationId: "deleteAddress",
+  description: "Deletes one of the caller's addresses; another user's address is a 404.",
   request: { params: IdParam },
   responses: { 204: { description: "Deleted" }, 404: { description: "No such address of the caller's" } },
 });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { Email } from "./auth.ts";
-import { apiRoute, jsonBody, jsonResponse, Page, PageQuery } from "./route.ts";
+import { apiRoute, jsonBody, jsonResponse, Page, PageQuery, problems } from "./route.ts";
 
 export const VendorStatus = z.enum(["pending", "approved", "rejected", "suspended"]);
 export type VendorStatus = z.infer<typeof VendorStatus>;
@@ -57,10 +57,14 @@ export const applyForVendor = apiRoute({
   path: "/api/v1/vendors",
   "x-access": "customer",
   summary: "Apply to sell: the caller becomes the owner of a pending vendor",
+  operationId: "applyForVendor",
+  description:
+    "Creates a pending vendor owned by the caller; an administrator approves it before it can sell. The slug must be free (`slug-taken`) and a user belongs to one vendor at most (`already-vendor-member`).",
   request: jsonBody(VendorApplication),
   responses: {
     201: jsonResponse(Vendor, "The application"),
-    409: { description: "Slug taken, or the caller already belongs to a vendor" },
+    404: problems("The caller's account no longer exists", "not-found"),
+    409: problems("Slug taken, or the caller already belongs to a vendor", "slug-taken", "already-vendor-member"),
   },
 });
 
@@ -69,6 +73,8 @@ export const getVendorBySlug = apiRoute({
   path: "/api/v1/vendors/{slug}",
   "x-access": "anonymous",
   summary: "A store's public profile (approved stores only)",
+  operationId: "getVendorBySlug",
+  description: "Answers an approved store's public profile; pending, rejected and suspended stores are a 404.",
   request: { params: z.object({ slug: z.string().min(1).max(40) }) },
   responses: { 200: jsonResponse(PublicVendor, "The store"), 404: { description: "No approved store with that slug" } },
 });
@@ -78,6 +84,9 @@ export const getMyVendorApplication = apiRoute({
   path: "/api/v1/me/vendor",
   "x-access": "customer",
   summary: "The vendor the caller owns or staffs, in any status",
+  operationId: "getMyVendorApplication",
+  description:
+    "Answers the vendor the caller owns or staffs, whatever its status: how an applicant follows its application.",
   responses: { 200: jsonResponse(Vendor, "The vendor"), 404: { description: "The caller belongs to no vendor" } },
 });
 
@@ -86,6 +95,8 @@ export const getMyVendor = apiRoute({
   path: "/api/v1/vendor",
   "x-access": "vendor",
   summary: "The caller's store",
+  operationId: "getMyVendor",
+  description: "Answers the caller's store with its commission and status.",
   responses: { 200: jsonResponse(Vendor, "The store") },
 });
 
@@ -94,6 +105,8 @@ export const patchMyVendor = apiRoute({
   path: "/api/v1/vendor",
   "x-access": "vendor",
   summary: "Edit the caller's store profile",
+  operationId: "updateMyVendor",
+  description: "Edits the caller's store profile (name, description); fields left out are unchanged.",
   request: jsonBody(VendorPatch),
   responses: { 200: jsonResponse(Vendor, "The updated store") },
 });
@@ -103,6 +116,8 @@ export const listStaff = apiRoute({
   path: "/api/v1/vendor/staff",
   "x-access": "vendor",
   summary: "The store's owner and staff",
+  operationId: "listStaff",
+  description: "Lists the store's owner and staff members.",
   responses: { 200: jsonResponse(z.object({ items: z.array(StaffMember) }), "The staff") },
 });
 
@@ -111,12 +126,15 @@ export const addStaff = apiRoute({
   path: "/api/v1/vendor/staff",
   "x-access": "vendor",
   summary: "Add a registered user as staff (owner only)",
+  operationId: "addStaff",
+  description:
+    "Adds a registered user, found by email, as staff of the caller's store. Only the owner may (`not-store-owner`); a user already in a vendor is refused (`already-vendor-member`).",
   request: jsonBody(z.strictObject({ email: Email })),
   responses: {
     201: jsonResponse(StaffMember, "Added"),
-    403: { description: "Only the owner manages staff" },
+    403: problems("Only the owner manages staff", "not-store-owner"),
     404: { description: "No account with that email" },
-    409: { description: "That user already belongs to a vendor" },
+    409: problems("That user already belongs to a vendor", "already-vendor-member"),
   },
 });
 
@@ -125,10 +143,12 @@ export const removeStaff = apiRoute({
   path: "/api/v1/vendor/staff/{userId}",
   "x-access": "vendor",
   summary: "Remove a staff member (owner only)",
+  operationId: "removeStaff",
+  description: "Removes a staff member from the caller's store; only the owner may (`not-store-owner`).",
   request: { params: z.object({ userId: z.string().min(1).max(64) }) },
   responses: {
     204: { description: "Removed" },
-    403: { description: "Only the owner manages staff" },
+    403: problems("Only the owner manages staff", "not-store-owner"),
     404: { description: "Not staff of this store" },
   },
 });
@@ -138,6 +158,8 @@ export const adminListVendors = apiRoute({
   path: "/api/v1/admin/vendors",
   "x-access": "admin",
   summary: "Vendors, filtered by status, oldest first",
+  operationId: "listVendors",
+  description: "Lists every vendor, optionally of one status, oldest first: the administrators' review queue.",
   request: { query: PageQuery.extend({ status: VendorStatus.optional() }) },
   responses: { 200: jsonResponse(Page(Vendor), "A page of vendors") },
 });
@@ -148,11 +170,13 @@ function decisionRoute<A extends string>(action: A, summary: string) {
     path: `/api/v1/admin/vendors/{id}/${action}` as `/api/v1/admin/vendors/{id}/${A}`,
     "x-access": "admin",
     summary,
+    operationId: `${action}Vendor`,
+    description: `${summary}. The decision and its note are kept in the vendor's history; a status it cannot come from is \`vendor-transition-refused\`.`,
     request: { params: VendorIdParam, ...jsonBody(VendorDecision) },
     responses: {
       200: jsonResponse(Vendor, "The vendor in its new status"),
       404: { description: "No such vendor" },
-      409: { description: "Not allowed from the vendor's current status" },
+      409: problems("Not allowed from the vendor's current status", "vendor-transition-refused", "edit-conflict"),
     },
   });
 }

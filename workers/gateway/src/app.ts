@@ -1,4 +1,3 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -7,6 +6,7 @@ import { type AuthRpc, rpc } from "#lib/contracts/rpc.ts";
 import { observe } from "#lib/http/observe.ts";
 import { notFound, onError, problem } from "#lib/http/problem.ts";
 import { authorize, requireContentType } from "./authorize.ts";
+import { DOCS_ROUTES, docs } from "./docs.ts";
 import { edgeCache } from "./edge-cache.ts";
 import { forward } from "./forward.ts";
 import { LOGIN_ROUTE, loginThrottle } from "./login-throttle.ts";
@@ -45,7 +45,7 @@ function limitBody(routeMax?: number): MiddlewareHandler<{ Bindings: Env }> {
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.get("/readyz", readyz);
 app.get("/api/openapi.json", (c) => c.json(openApiDocument()));
-app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Marketplace API" }));
+app.route("/", docs);
 app.get("/.well-known/jwks.json", async (c) => {
   c.header("cache-control", "public, max-age=300");
   return c.json(await rpc<AuthRpc>(c.env.AUTH).jwks());
@@ -80,6 +80,6 @@ export const GATEWAY_ROUTES = [
   { method: "GET", path: "/healthz" },
   { method: "GET", path: "/readyz" },
   { method: "GET", path: "/api/openapi.json" },
-  { method: "GET", path: "/api/docs" },
+  ...DOCS_ROUTES,
   { method: "GET", path: "/.well-known/jwks.json" },
 ] as const;

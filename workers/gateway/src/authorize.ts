@@ -1,15 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { type Access, decideAccess } from "#lib/contracts/access.ts";
+import { type Access, CALLERS, decideAccess } from "#lib/contracts/access.ts";
 import { ProblemError, problem } from "#lib/http/problem.ts";
 import { verifyAccessToken } from "./jwt.ts";
-
-const WHO: Record<Access, string> = {
-  anonymous: "anyone",
-  customer: "signed-in users",
-  vendor: "vendor staff",
-  admin: "administrators",
-  vendor_or_admin: "vendor staff and administrators",
-};
 
 /**
  * Applies a route's access policy. A bad token on an anonymous route is
@@ -36,7 +28,7 @@ export function authorize(access: Access): MiddlewareHandler<{ Bindings: Env }> 
         : "Sign in to call this route.";
       return problem(c, 401, detail, { headers: { "www-authenticate": 'Bearer realm="api"' } });
     }
-    if (decision === "forbidden") return problem(c, 403, `This route is for ${WHO[access]}.`);
+    if (decision === "forbidden") return problem(c, 403, `This route is for ${CALLERS[access]}.`);
     await next();
   };
 }

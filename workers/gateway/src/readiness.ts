@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Service } from "#lib/contracts/api/route.ts";
 import { type Readiness, type ReadyCheck, type ReadyRpc, rpc } from "#lib/contracts/rpc.ts";
-import { PROBLEM_CONTENT_TYPE, type Problem } from "#lib/http/problem.ts";
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TABLE, type Problem, problemUri } from "#lib/http/problem.ts";
 import { probe } from "#lib/http/ready.ts";
 
 /** How long the gateway waits for each Worker's `ready()`; they run in parallel, so this bounds the whole answer. */
@@ -50,8 +50,8 @@ export async function readyz(c: Context<{ Bindings: Env }>): Promise<Response> {
   const failed = failures(checks);
   if (!failed.length) return c.json({ status: "ready", checks }, 200);
   const problem: Problem & { checks: typeof checks } = {
-    type: "about:blank",
-    title: "Service Unavailable",
+    type: problemUri("unavailable"),
+    title: PROBLEM_TABLE.unavailable.title,
     status: 503,
     detail: `Not ready: ${failed.join("; ")}.`,
     instance: c.req.path,

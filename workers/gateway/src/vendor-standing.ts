@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Access } from "#lib/contracts/access.ts";
 import { type Membership, rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { log } from "#lib/http/log.ts";
-import { PROBLEM_TYPES, ProblemError, problem } from "#lib/http/problem.ts";
+import { ProblemError, problem } from "#lib/http/problem.ts";
 
 // Caps memory only: past it the oldest answers are dropped and simply asked again.
 const MAX_REMEMBERED = 10_000;
@@ -29,7 +29,7 @@ export function vendorStanding(access: Access): MiddlewareHandler<{ Bindings: En
       const actsAsAdmin = access === "vendor_or_admin" && actor?.roles.includes("admin");
       if (actor && vendorId && !actsAsAdmin) {
         const refusal = await standingRefusal(c.env, actor.sub, vendorId);
-        if (refusal) return problem(c, 403, refusal, { type: PROBLEM_TYPES.vendorNotActive });
+        if (refusal) return problem(c, 403, refusal, { type: "vendor-not-active" });
       }
       await next();
     },

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTOR_HEADER } from "#lib/contracts/actor.ts";
-import { PROBLEM_TYPES } from "#lib/http/problem.ts";
+import { problemUri } from "#lib/http/problem.ts";
 import { admin, call, customer, type Seen, type Signer, signingKey, vendor, vendorsStub } from "./helpers.ts";
 
 let key: Signer;
@@ -110,7 +110,7 @@ describe("vendor standing", () => {
     await vendorsStub.setMembership(actor.sub, { vendorId: actor.vid ?? "", role: "owner", status: "suspended" });
     const res = await call("/api/v1/vendor", { token: await key.sign(actor) });
     expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ type: PROBLEM_TYPES.vendorNotActive });
+    expect(await res.json()).toMatchObject({ type: problemUri("vendor-not-active") });
   });
 
   it("refuses a token whose user left the store or moved to another", async () => {

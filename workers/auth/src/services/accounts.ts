@@ -20,7 +20,7 @@ export async function registerAccount(
   traceId: string,
 ): Promise<AccountUser> {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-  if (existing) throw new ProblemError(409, "An account with this email already exists.");
+  if (existing) throw new ProblemError(409, "An account with this email already exists.", { type: "email-taken" });
   const now = new Date().toISOString();
   const row: UserRow = {
     id: newId("user"),
@@ -40,7 +40,7 @@ export async function registerAccount(
     await db.batch([db.insert(users).values(row), stageEvent(db, event)]);
   } catch (error) {
     if (isConstraintViolation(error, "UNIQUE", "users.email")) {
-      throw new ProblemError(409, "An account with this email already exists.");
+      throw new ProblemError(409, "An account with this email already exists.", { type: "email-taken" });
     }
     throw error;
   }
@@ -50,7 +50,7 @@ export async function registerAccount(
 export async function authenticate(db: DrizzleD1Database, email: string, password: string): Promise<UserRow> {
   const [row] = await db.select().from(users).where(eq(users.email, email));
   const ok = verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-  if (!row || !ok) throw new ProblemError(401, "Wrong email or password.");
+  if (!row || !ok) throw new ProblemError(401, "Wrong email or password.", { type: "invalid-credentials" });
   return row;
 }
 
@@ -65,6 +65,7 @@ export async function changePassword(
   if (!row) throw new ProblemError(404, "No such account.");
   if (!verifyPassword(current, row.passwordHash)) {
     throw new ProblemError(422, "The current password is wrong.", {
+      type: "wrong-password",
       errors: [{ path: "currentPassword", message: "Wrong password." }],
     });
   }

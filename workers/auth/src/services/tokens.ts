@@ -41,7 +41,7 @@ export async function rotateRefreshToken(
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
   if (!row || row.revokedAt !== null || row.expiresAt <= Date.now()) {
-    throw new ProblemError(401, "The refresh token is not valid; sign in again.");
+    throw new ProblemError(401, "The refresh token is not valid; sign in again.", { type: "refresh-token-invalid" });
   }
   const claimed = await db
     .update(refreshTokens)
@@ -49,10 +49,12 @@ export async function rotateRefreshToken(
     .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt)));
   if (claimed.meta.changes !== 1) {
     await revokeFamily(db, row.familyId);
-    throw new ProblemError(401, "This refresh token was already used; every session of this sign-in is now revoked.");
+    throw new ProblemError(401, "This refresh token was already used; every session of this sign-in is now revoked.", {
+      type: "refresh-token-reused",
+    });
   }
   const [account] = await db.select().from(users).where(eq(users.id, row.userId));
-  if (!account) throw new ProblemError(401, "The account no longer exists.");
+  if (!account) throw new ProblemError(401, "The account no longer exists.", { type: "refresh-token-invalid" });
   return issue(db, config, account, row.familyId);
 }
 

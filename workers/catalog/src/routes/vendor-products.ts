@@ -72,6 +72,7 @@ export const vendorProductRoutes = createRoutes<Env>()
       throw new ProblemError(
         409,
         `${result.level.held} units are held by checkouts; stock on hand cannot go below that.`,
+        { type: "stock-held" },
       );
     return c.json(result.level, 200);
   });

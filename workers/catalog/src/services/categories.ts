@@ -35,7 +35,10 @@ export async function createCategory(
     await db.insert(categories).values(row);
   } catch (error) {
     if (isConstraintViolation(error, "UNIQUE", "categories.slug")) {
-      throw new ProblemError(409, "That category slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+      throw new ProblemError(409, "That category slug is taken.", {
+        type: "slug-taken",
+        errors: [{ path: "slug", message: "Taken." }],
+      });
     }
     throw error;
   }
@@ -47,6 +50,7 @@ export async function requireCategory(db: DrizzleD1Database, id: string): Promis
   const [row] = await db.select().from(categories).where(eq(categories.id, id));
   if (!row)
     throw new ProblemError(422, "No such category.", {
+      type: "unknown-reference",
       errors: [{ path: "categoryId", message: "Unknown category." }],
     });
   return row;

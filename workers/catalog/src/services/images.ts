@@ -20,15 +20,20 @@ export async function uploadImage(
   await ownProduct(db, vendorId, productId);
   if (body.byteLength > MAX_IMAGE_BYTES) throw new ProblemError(413, `Images are at most ${MAX_IMAGE_BYTES} bytes.`);
   const read = readImage(new Uint8Array(body));
-  if (!read.ok) throw new ProblemError(415, `Send a well-formed PNG, JPEG or WebP image: ${read.reason}.`);
+  if (!read.ok)
+    throw new ProblemError(415, `Send a well-formed PNG, JPEG or WebP image: ${read.reason}.`, {
+      type: "image-refused",
+    });
   const { type: contentType, width, height } = read.image;
   if (contentType !== declared.split(";")[0]?.trim().toLowerCase()) {
-    throw new ProblemError(415, `The body is ${contentType}; send it with that Content-Type.`);
+    throw new ProblemError(415, `The body is ${contentType}; send it with that Content-Type.`, {
+      type: "image-refused",
+    });
   }
   const [held] = await db.select({ n: count() }).from(images).where(eq(images.productId, productId));
   const position = held?.n ?? 0;
   if (position >= MAX_IMAGES_PER_PRODUCT)
-    throw new ProblemError(409, `A product has at most ${MAX_IMAGES_PER_PRODUCT} images.`);
+    throw new ProblemError(409, `A product has at most ${MAX_IMAGES_PER_PRODUCT} images.`, { type: "limit-reached" });
   const id = newId("image");
   const r2Key = `products/${productId}/${id}`;
   await bucket.put(r2Key, body, { httpMetadata: { contentType } });

@@ -78,6 +78,7 @@ export async function updateProduct(
     const { sku, ...fields } = variant;
     if (!known.has(sku)) {
       throw new ProblemError(422, "No such variant of this product.", {
+        type: "unknown-reference",
         errors: [{ path: `variants.${i}.sku`, message: "Unknown SKU." }],
       });
     }
@@ -85,7 +86,7 @@ export async function updateProduct(
   }
   if (existing.length + added.length > MAX_VARIANTS) {
     const message = `A product has at most ${MAX_VARIANTS} variants; this one has ${existing.length}.`;
-    throw new ProblemError(422, message, { errors: [{ path: "variants", message }] });
+    throw new ProblemError(422, message, { type: "unknown-reference", errors: [{ path: "variants", message }] });
   }
   // Written against the count read above: if variants were added meanwhile, the CASE
   // yields NULL, the NOT NULL constraint fails and the whole batch rolls back, so the
@@ -121,7 +122,7 @@ export async function updateProduct(
     await db.batch(statements);
   } catch (error) {
     if (isConstraintViolation(error, "NOT NULL", "products.updated_at")) {
-      throw new ProblemError(409, "Variants were added meanwhile; reload and retry.");
+      throw new ProblemError(409, "Variants were added meanwhile; reload and retry.", { type: "edit-conflict" });
     }
     throw error;
   }
@@ -166,7 +167,9 @@ export async function setStatus(
 export async function deleteDraft(db: DrizzleD1Database, vendorId: string, id: string): Promise<{ r2Keys: string[] }> {
   const product = await ownProduct(db, vendorId, id);
   if (product.status !== "draft")
-    throw new ProblemError(409, "Only drafts can be deleted; archive a published product instead.");
+    throw new ProblemError(409, "Only drafts can be deleted; archive a published product instead.", {
+      type: "not-a-draft",
+    });
   const keys = await db.select({ key: images.r2Key }).from(images).where(eq(images.productId, id));
   await db.batch([
     db.delete(variants).where(eq(variants.productId, id)),

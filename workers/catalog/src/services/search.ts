@@ -187,6 +187,7 @@ function decodeKeysetCursor(cursor: string | undefined): { k: number | string; i
     // fall through
   }
   throw new ProblemError(400, "The cursor is not valid.", {
+    type: "invalid-cursor",
     errors: [{ path: "cursor", message: "Not a cursor from this API." }],
   });
 }

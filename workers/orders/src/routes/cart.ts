@@ -35,7 +35,7 @@ export const cartRoutes = createRoutes<Env>()
     if (!quote || quote.status === "unknown_sku" || quote.status === "not_on_sale")
       throw new ProblemError(404, "No such product on sale.");
     if (!(await cartStub(c.env.CART, owner.key).add(sku, qty)))
-      throw new ProblemError(409, "The cart is full; remove a line first.");
+      throw new ProblemError(409, "The cart is full; remove a line first.", { type: "limit-reached" });
     return respond(c, owner.key, owner.guestCartId);
   })
   .openapi(setCartItem, async (c) => {

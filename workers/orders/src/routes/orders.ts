@@ -35,6 +35,9 @@ export const orderRoutes = createRoutes<Env>()
   .openapi(cancelOrder, async (c) => {
     const { stub } = await ownOrder(c, c.req.valid("param").id);
     const result: Transition = await stub.cancel();
-    if (!result.ok) throw new ProblemError(409, `The order can no longer be cancelled (${result.reason}).`);
+    if (!result.ok)
+      throw new ProblemError(409, `The order can no longer be cancelled (${result.reason}).`, {
+        type: "order-not-cancellable",
+      });
     return c.json(result.order, 200);
   });

@@ -17,7 +17,8 @@ async function onSubOrder(
   const vendorId = requireVendor(c);
   const row = await projection.ownSubOrder(drizzle(c.env.DB), vendorId, id);
   const result: Transition = await move(c.env.ORDER.get(c.env.ORDER.idFromName(row.orderId)), vendorId);
-  if (!result.ok) throw new ProblemError(409, `Not allowed now (${result.reason}).`);
+  if (!result.ok)
+    throw new ProblemError(409, `Not allowed now (${result.reason}).`, { type: "sub-order-transition-refused" });
   const sub = result.order.subOrders.find((s) => s.id === id);
   if (!sub) throw new ProblemError(404, "No such order for your store.");
   return c.json(

@@ -9,7 +9,7 @@ import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
 import { type CatalogRpc, type PaymentsRpc, rpc } from "#lib/contracts/rpc.ts";
 import { sha256Hex } from "#lib/crypto.ts";
 import { log } from "#lib/http/log.ts";
-import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { cartStub } from "./cart.ts";
 
@@ -73,7 +73,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
   const lock = await cart.beginCheckout(orderId, CART_LOCK_MS);
   if (!lock.ok) {
     throw new ProblemError(409, "This cart is being checked out by another request; retry shortly.", {
-      type: PROBLEM_TYPES.cartCheckoutInProgress,
+      type: "cart-checkout-in-progress",
       headers: { "retry-after": String(Math.ceil(lock.retryAfterMs / 1000)) },
     });
   }
@@ -90,6 +90,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
       const raced = await existingOrder(db, env, input, requestHash);
       if (raced) return raced;
       throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", {
+        type: "idempotency-key-in-progress",
         headers: { "retry-after": "1" },
       });
     }
@@ -104,7 +105,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
     });
     if (!result.ok)
       throw new ProblemError(409, `Out of stock: ${result.skus.join(", ")}. Nothing was held.`, {
-        type: PROBLEM_TYPES.outOfStock,
+        type: "out-of-stock",
       });
     await cart.completeCheckout(
       orderId,
@@ -120,12 +121,12 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
 
 /** The cart's lines priced now, as an order's lines: every line buyable, one currency, a total Stripe can charge. */
 async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLine[]; currency: string }> {
-  if (items.length === 0) throw new ProblemError(409, "The cart is empty.");
+  if (items.length === 0) throw new ProblemError(409, "The cart is empty.", { type: "cart-empty" });
   const quotes = await rpc<CatalogRpc>(env.CATALOG).quote(items);
   const unbuyable = quotes.filter((q) => q.status !== "ok").map((q) => `${q.sku} (${q.status})`);
   if (unbuyable.length)
     throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`, {
-      type: PROBLEM_TYPES.outOfStock,
+      type: "out-of-stock",
     });
   const lines: OrderLine[] = quotes.flatMap((q) =>
     q.status === "unknown_sku"
@@ -146,7 +147,9 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
   const currencies = [...new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])))];
   const [currency] = currencies;
   if (currencies.length !== 1 || !currency)
-    throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`);
+    throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`, {
+      type: "cart-not-buyable",
+    });
   const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
   const minimum = MINIMUM_CHARGE[currency] ?? 1;
   if (total < minimum) {
@@ -154,7 +157,7 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
       409,
       `The total (${total} ${currency} minor units) is below the smallest amount that can be charged (${minimum}).`,
       {
-        type: PROBLEM_TYPES.belowMinimumCharge,
+        type: "below-minimum-charge",
       },
     );
   }
@@ -184,13 +187,17 @@ async function existingOrder(
   if (!row) return undefined;
   if (row.requestHash !== requestHash)
     throw new ProblemError(422, "This Idempotency-Key was used for a different checkout.", {
-      type: PROBLEM_TYPES.idempotencyKeyReused,
+      type: "idempotency-key-reused",
     });
   const placed: PlacedOrder | null = await env.ORDER.get(env.ORDER.idFromName(row.orderId)).get();
   if (!placed)
     throw new ProblemError(409, "A checkout with this Idempotency-Key is in progress; retry shortly.", {
+      type: "idempotency-key-in-progress",
       headers: { "retry-after": "1" },
     });
-  if (placed.rejected) throw new ProblemError(409, "This checkout was refused: some stock was gone. Nothing was held.");
+  if (placed.rejected)
+    throw new ProblemError(409, "This checkout was refused: some stock was gone. Nothing was held.", {
+      type: "out-of-stock",
+    });
   return placed.order;
 }

@@ -32,6 +32,7 @@ export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limi
   const before = cursor === undefined ? undefined : Number(decodeCursor(cursor));
   if (before !== undefined && !Number.isSafeInteger(before)) {
     throw new ProblemError(400, "The cursor is not valid.", {
+      type: "invalid-cursor",
       errors: [{ path: "cursor", message: "Not a cursor from this API." }],
     });
   }

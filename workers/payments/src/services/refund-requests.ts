@@ -3,7 +3,7 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { RefundRefused, RefundRequested, RefundSucceeded } from "#lib/contracts/events/payments.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
-import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
+import { ProblemError } from "#lib/http/problem.ts";
 import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { payments, refundRequests, refunds, shares } from "../db/schema.ts";
 import { entry } from "./ledger.ts";
@@ -50,10 +50,10 @@ export async function requestById(db: DrizzleD1Database, id: string): Promise<Re
 /** What can still be refunded, or the problem that says why nothing can. */
 export function refundable(payment: Payment, share: Share | undefined, amount: number | undefined): number {
   if (payment.status !== "succeeded")
-    throw new ProblemError(409, "The order is not paid.", { type: PROBLEM_TYPES.paymentNotSettled });
+    throw new ProblemError(409, "The order is not paid.", { type: "payment-not-settled" });
   if (payment.disputed) {
     throw new ProblemError(409, "The payment is disputed: the dispute decides what goes back to the shopper.", {
-      type: PROBLEM_TYPES.paymentDisputed,
+      type: "payment-disputed",
     });
   }
   const left = share
@@ -62,7 +62,7 @@ export function refundable(payment: Payment, share: Share | undefined, amount: n
   const wanted = amount ?? left;
   if (wanted <= 0 || wanted > left) {
     const detail = left <= 0 ? "Nothing is left to refund." : `That is more than what is left to refund (${left}).`;
-    throw new ProblemError(409, detail, { type: PROBLEM_TYPES.refundExceedsPaid });
+    throw new ProblemError(409, detail, { type: "refund-exceeds-paid" });
   }
   return wanted;
 }

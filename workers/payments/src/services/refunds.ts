@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import { log } from "#lib/http/log.ts";
-import { PROBLEM_TYPES, ProblemError } from "#lib/http/problem.ts";
+import { ProblemError, problemUri } from "#lib/http/problem.ts";
 import { payments, shares } from "../db/schema.ts";
 import {
   findRequest,
@@ -52,7 +52,7 @@ export async function refund(db: DrizzleD1Database, stripe: Stripe, ask: RefundA
   if (request.status === "pending") request = await carryOut(db, stripe, request, ask.traceId);
   if (request.status === "failed" || !request.stripeRefundId) {
     throw new ProblemError(409, request.failure?.detail ?? "Stripe refused the refund.", {
-      type: PROBLEM_TYPES.processorRefused,
+      type: "processor-refused",
     });
   }
   let reversal = 0;
@@ -78,7 +78,7 @@ async function reserved(db: DrizzleD1Database, ask: RefundAsk): Promise<RefundRe
     if (existing) {
       if (existing.requestHash !== ask.requestHash || existing.subOrderId !== (ask.subOrderId ?? null)) {
         throw new ProblemError(422, "This Idempotency-Key was used for a different refund.", {
-          type: PROBLEM_TYPES.idempotencyKeyReused,
+          type: "idempotency-key-reused",
         });
       }
       return existing;
@@ -90,7 +90,7 @@ async function reserved(db: DrizzleD1Database, ask: RefundAsk): Promise<RefundRe
     // "duplicate": the same key raced in; "conflict": another refund moved the share first. Read again.
   }
   throw new ProblemError(409, "Another refund of this order is being made; retry shortly.", {
-    type: PROBLEM_TYPES.refundInProgress,
+    type: "refund-in-progress",
     headers: { "retry-after": "1" },
   });
 }
@@ -138,7 +138,7 @@ export async function carryOut(
         503,
         "Stripe did not answer. The refund is kept and will complete; retry with the same Idempotency-Key for its outcome.",
         {
-          type: PROBLEM_TYPES.processorUnavailable,
+          type: "processor-unavailable",
           headers: { "retry-after": "2" },
         },
       );
@@ -146,7 +146,7 @@ export async function carryOut(
     await recordFailed(
       db,
       request,
-      { status: 409, type: PROBLEM_TYPES.processorRefused, detail: `Stripe refused the refund: ${error.message}` },
+      { status: 409, type: problemUri("processor-refused"), detail: `Stripe refused the refund: ${error.message}` },
       traceId,
     );
   }

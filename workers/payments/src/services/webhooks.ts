@@ -19,18 +19,25 @@ export async function verifiedEvent(
   signature: string | undefined,
   secret: string,
 ): Promise<Stripe.Event> {
-  if (!signature) throw new ProblemError(400, "The Stripe-Signature header is missing.");
+  if (!signature) throw new ProblemError(400, "The Stripe-Signature header is missing.", { type: "invalid-signature" });
   // Parsed once here; a second `t=` could pass this check and be the one the SDK verifies.
   const stamps = signature.split(",").filter((part) => part.trim().startsWith("t="));
-  if (stamps.length !== 1) throw new ProblemError(400, "The Stripe-Signature header must carry exactly one timestamp.");
+  if (stamps.length !== 1)
+    throw new ProblemError(400, "The Stripe-Signature header must carry exactly one timestamp.", {
+      type: "invalid-signature",
+    });
   const timestamp = Number(/^t=(\d+)$/.exec(stamps[0]?.trim() ?? "")?.[1]);
   if (!Number.isFinite(timestamp) || timestamp > Date.now() / 1000 + FUTURE_SKEW_SECONDS) {
-    throw new ProblemError(400, "The signature's timestamp is missing or in the future.");
+    throw new ProblemError(400, "The signature's timestamp is missing or in the future.", {
+      type: "invalid-signature",
+    });
   }
   try {
     return await stripe.webhooks.constructEventAsync(payload, signature, secret, TOLERANCE_SECONDS, cryptoProvider);
   } catch {
-    throw new ProblemError(400, "The signature does not match, or is older than five minutes.");
+    throw new ProblemError(400, "The signature does not match, or is older than five minutes.", {
+      type: "invalid-signature",
+    });
   }
 }
 

@@ -26,7 +26,8 @@ export async function listAddresses(db: DrizzleD1Database, userId: string, limit
 export async function createAddress(db: DrizzleD1Database, userId: string, input: AddressInput): Promise<Address> {
   const [held] = await db.select({ n: count() }).from(addresses).where(eq(addresses.userId, userId));
   const existing = held?.n ?? 0;
-  if (existing >= MAX_ADDRESSES) throw new ProblemError(409, `An account keeps at most ${MAX_ADDRESSES} addresses.`);
+  if (existing >= MAX_ADDRESSES)
+    throw new ProblemError(409, `An account keeps at most ${MAX_ADDRESSES} addresses.`, { type: "limit-reached" });
   const now = new Date().toISOString();
   const row: Row = {
     id: newId("address"),

@@ -21,10 +21,7 @@ export const vendorRoutes = createRoutes<Env>()
   .openapi(applyForVendor, async (c) => {
     const actor = requireActor(c);
     const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
-    if (!profile)
-      throw new ProblemError(409, "Your profile is still being created; retry shortly.", {
-        headers: { "retry-after": "1" },
-      });
+    if (!profile) throw new ProblemError(404, "No such account.");
     const db = drizzle(c.env.DB);
     const vendor = await vendors.apply(
       db,

@@ -16,7 +16,8 @@ export async function requireOwner(db: DrizzleD1Database, vendorId: string, user
     .select()
     .from(staff)
     .where(and(eq(staff.userId, userId), eq(staff.vendorId, vendorId)));
-  if (member?.role !== "owner") throw new ProblemError(403, "Only the store's owner manages staff.");
+  if (member?.role !== "owner")
+    throw new ProblemError(403, "Only the store's owner manages staff.", { type: "not-store-owner" });
 }
 
 export async function add(db: DrizzleD1Database, vendorId: string, user: ProfileSummary): Promise<StaffMember> {
@@ -25,7 +26,7 @@ export async function add(db: DrizzleD1Database, vendorId: string, user: Profile
     await db.insert(staff).values({ ...member, vendorId });
   } catch (error) {
     if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id"))
-      throw new ProblemError(409, "That user already belongs to a vendor.");
+      throw new ProblemError(409, "That user already belongs to a vendor.", { type: "already-vendor-member" });
     throw error;
   }
   return member;

@@ -21,10 +21,13 @@ export async function apply(
   defaultCommissionBps: number,
 ): Promise<Vendor> {
   const [member] = await db.select().from(staff).where(eq(staff.userId, actor.sub));
-  if (member) throw new ProblemError(409, "You already belong to a vendor.");
+  if (member) throw new ProblemError(409, "You already belong to a vendor.", { type: "already-vendor-member" });
   const [taken] = await db.select({ id: vendors.id }).from(vendors).where(eq(vendors.slug, input.slug));
   if (taken)
-    throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+    throw new ProblemError(409, "That store slug is taken.", {
+      type: "slug-taken",
+      errors: [{ path: "slug", message: "Taken." }],
+    });
   const now = new Date().toISOString();
   const row: Row = {
     id: newId("vendor"),
@@ -47,10 +50,13 @@ export async function apply(
   } catch (error) {
     // Another application got past the look-ups above at the same moment.
     if (isConstraintViolation(error, "UNIQUE", "vendors.slug")) {
-      throw new ProblemError(409, "That store slug is taken.", { errors: [{ path: "slug", message: "Taken." }] });
+      throw new ProblemError(409, "That store slug is taken.", {
+        type: "slug-taken",
+        errors: [{ path: "slug", message: "Taken." }],
+      });
     }
     if (isConstraintViolation(error, "UNIQUE", "vendor_staff.user_id"))
-      throw new ProblemError(409, "You already belong to a vendor.");
+      throw new ProblemError(409, "You already belong to a vendor.", { type: "already-vendor-member" });
     throw error;
   }
   return toVendor(row);
@@ -131,7 +137,9 @@ export async function decide(
   const current = await byId(db, vendorId);
   const { from, to } = TRANSITIONS[decision];
   if (!from.includes(current.status))
-    throw new ProblemError(409, `A ${current.status} vendor cannot be moved to ${to}.`);
+    throw new ProblemError(409, `A ${current.status} vendor cannot be moved to ${to}.`, {
+      type: "vendor-transition-refused",
+    });
   const now = new Date().toISOString();
   const next: Row = {
     ...current,
@@ -170,7 +178,7 @@ export async function decide(
     await db.batch([update, history, ...(event ? [stageEvent(db, event)] : [])]);
   } catch (error) {
     if (isConstraintViolation(error, "NOT NULL", "vendors.status")) {
-      throw new ProblemError(409, "The vendor changed meanwhile; reload and retry.");
+      throw new ProblemError(409, "The vendor changed meanwhile; reload and retry.", { type: "edit-conflict" });
     }
     throw error;
   }
