@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { log, workerName } from "./log.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -117,15 +118,12 @@ export function onError(err: Error, c: Context): Response {
     if (err.res) return err.res;
     return problem(c, err.status, err.message);
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      error: String(err),
-      stack: err.stack,
-      traceId: c.get("traceId"),
-    }),
-  );
+  log("error", workerName(), {
+    msg: "unhandled error",
+    error: String(err),
+    stack: err.stack,
+    traceId: c.get("traceId"),
+  });
   return problem(c, 500, "An unexpected error occurred.");
 }
 
