@@ -51,7 +51,7 @@ function decodeKeys(cursor: string | undefined, columns: SQLWrapper[]): Key[] | 
 
 /** A key of a table column has the column's type; one of a SQL expression is any string or finite number. */
 function fits(key: unknown, column: SQLWrapper | undefined): key is Key {
-  const type = typeof key === "number" ? (Number.isFinite(key) ? "number" : "") : typeof key;
-  if (type !== "number" && type !== "string") return false;
+  const type = typeof key;
+  if (type === "number" ? !Number.isFinite(key) : type !== "string") return false;
   return !is(column, Column) || column.dataType === type;
 }
