@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { HoldResult, HoldState, ReserveResult, StockLevel } from "#lib/contracts/inventory.ts";
+import { log, workerName } from "#lib/http/log.ts";
 
 export interface InventoryEnv {
   DB: D1Database;
@@ -241,9 +242,7 @@ export class Inventory extends DurableObject<InventoryEnv> {
         ).bind(row.sku),
       ]);
     } catch (error) {
-      console.error(
-        JSON.stringify({ level: "error", msg: "inventory snapshot failed", sku: row.sku, error: String(error) }),
-      );
+      log("error", workerName(), { msg: "inventory snapshot failed", sku: row.sku, error: String(error) });
     }
   }
 }

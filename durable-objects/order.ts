@@ -5,6 +5,7 @@ import { OrderUpdated } from "#lib/contracts/events/orders.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import type { HoldState } from "#lib/contracts/inventory.ts";
 import { type CatalogRpc, rpc } from "#lib/contracts/rpc.ts";
+import { log, workerName } from "#lib/http/log.ts";
 import { buildEvent, type OutboxEnv, sendToInboxes } from "#lib/outbox/outbox.ts";
 
 export type OrderEnv = OutboxEnv & { CATALOG: Fetcher };
@@ -359,9 +360,7 @@ export class Order extends DurableObject<OrderEnv> {
         await sendToInboxes(this.env, event);
         await this.ctx.storage.delete(key);
       } catch (error) {
-        console.error(
-          JSON.stringify({ level: "error", msg: "order outbox publish failed", key, error: String(error) }),
-        );
+        log("error", workerName(), { msg: "order outbox publish failed", key, error: String(error) });
         return;
       }
     }

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
+import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import { expect } from "vitest";
 import { newId } from "#lib/contracts/ids.ts";
 import { unseal } from "../workers/auth/src/services/key-sealing.ts";
@@ -52,10 +52,8 @@ export async function login(email: string, password = PASSWORD, ip = freshIp()):
   const res = await api("POST", "/api/v1/auth/login", { body: { email, password }, ip });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const tokens = await res.json<{ accessToken: string; refreshToken: string }>();
-  const payload = JSON.parse(atob(tokens.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as {
-    sub: string;
-  };
-  return { userId: payload.sub, email, ...tokens };
+  const { sub = "" } = decodeJwt(tokens.accessToken);
+  return { userId: sub, email, ...tokens };
 }
 
 /** Registers through the gateway and signs in. */

@@ -1,11 +1,9 @@
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminSession, api, expectProblem, login, profileOf, type Session, signUp, vendorSession } from "./helpers.ts";
 
 function claims(token: string) {
-  return JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as {
-    roles: string[];
-    vid?: string;
-  };
+  return decodeJwt<{ roles: string[]; vid?: string }>(token);
 }
 
 let admin: Session;

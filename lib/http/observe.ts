@@ -2,18 +2,20 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { ACTOR_HEADER, decodeActor, TRACE_HEADER } from "#lib/contracts/actor.ts";
 import type { ObservedEnv } from "./context.ts";
-import { log, setLogLevel } from "./log.ts";
+import { log, setLogLevel, setWorkerName } from "./log.ts";
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /**
  * Trace id, actor, one JSON log line and one Analytics Engine data point per request.
  * `trustCallerHeaders` is false only at the gateway: the public cannot pick its actor.
+ * It also names the isolate's Worker for logs written outside a request (see setWorkerName).
  */
 export function observe(
   worker: string,
   opts: { trustCallerHeaders: boolean },
 ): MiddlewareHandler<{ Bindings: ObservedEnv }> {
+  setWorkerName(worker);
   return async (c, next) => {
     const started = Date.now();
     setLogLevel(c.env?.LOG_LEVEL);

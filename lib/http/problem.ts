@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { log, workerName } from "./log.ts";
 import {
   DEFAULT_PROBLEM,
   isProblemStatus,
@@ -96,15 +97,12 @@ export function onError(err: Error, c: Context): Response {
     const status = isProblemStatus(err.status) ? err.status : err.status < 500 ? 400 : 500;
     return problem(c, status, err.message);
   }
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "unhandled error",
-      error: String(err),
-      stack: err.stack,
-      traceId: c.get("traceId"),
-    }),
-  );
+  log("error", workerName(), {
+    msg: "unhandled error",
+    error: String(err),
+    stack: err.stack,
+    traceId: c.get("traceId"),
+  });
   return problem(c, 500, "An unexpected error occurred.");
 }
 

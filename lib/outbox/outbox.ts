@@ -5,6 +5,7 @@ import type { EventDefinition, EventEnvelope, EventOf } from "#lib/contracts/eve
 import { type InboxBinding, inboxesFor } from "#lib/contracts/events/routing.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { inList } from "#lib/db/in-list.ts";
+import { log, workerName } from "#lib/http/log.ts";
 import { outbox } from "./schema.ts";
 
 export type OutboxEnv = Partial<Record<InboxBinding, Queue>>;
@@ -67,9 +68,7 @@ export async function publishPending(
         await sendToInboxes(env, row.envelope as EventEnvelope);
         sent.push(row.id);
       } catch (error) {
-        console.error(
-          JSON.stringify({ level: "error", msg: "outbox publish failed", eventId: row.id, error: String(error) }),
-        );
+        log("error", workerName(), { msg: "outbox publish failed", eventId: row.id, error: String(error) });
         failed.push(row.id);
       }
     }),

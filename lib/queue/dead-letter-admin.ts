@@ -1,7 +1,7 @@
-import { and, desc, eq, isNotNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { DeadLetter } from "#lib/contracts/api/dead-letters.ts";
-import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { processedEvents } from "#lib/outbox/schema.ts";
 import { deadLetters } from "./schema.ts";
@@ -34,42 +34,15 @@ function toDeadLetter({ letter, processedAt }: { letter: Row; processedAt: numbe
   };
 }
 
-/** Newest death first; the cursor is the last row's `deadAt:id`, since deaths share no order with ids. */
+/** Newest death first, by `deadAt` then id, since deaths share no order with ids. */
 export async function listDeadLetters(db: DrizzleD1Database, limit: number, cursor?: string) {
-  const after = parseCursor(cursor);
+  const list = keyset([deadLetters.deadAt, deadLetters.id], "desc", limit, cursor);
   const rows = await withProcessed(db)
-    .where(
-      and(
-        isNotNull(deadLetters.deadAt),
-        after
-          ? or(
-              lt(deadLetters.deadAt, after.deadAt),
-              and(eq(deadLetters.deadAt, after.deadAt), lt(deadLetters.id, after.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(deadLetters.deadAt), desc(deadLetters.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items.at(-1)?.letter;
-  return {
-    items: items.map(toDeadLetter),
-    nextCursor: rows.length > limit && last ? encodeCursor(`${last.deadAt}:${last.id}`) : null,
-  };
-}
-
-function parseCursor(cursor: string | undefined): { deadAt: number; id: string } | undefined {
-  const text = decodeCursor(cursor);
-  if (text === undefined) return undefined;
-  const match = /^(\d+):(.+)$/.exec(text);
-  if (!match?.[1] || !match[2]) {
-    throw new ProblemError(400, "The cursor is not valid.", {
-      type: "invalid-cursor",
-      errors: [{ path: "cursor", message: "Not a cursor from this API." }],
-    });
-  }
-  return { deadAt: Number(match[1]), id: match[2] };
+    .where(and(isNotNull(deadLetters.deadAt), list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, ({ letter }) => [letter.deadAt ?? 0, letter.id]);
+  return { items: page.items.map(toDeadLetter), nextCursor: page.nextCursor };
 }
 
 async function findDeadLetter(db: DrizzleD1Database, id: string) {

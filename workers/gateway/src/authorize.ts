@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { type Access, CALLERS, decideAccess } from "#lib/contracts/access.ts";
+import { log } from "#lib/http/log.ts";
 import { ProblemError, problem } from "#lib/http/problem.ts";
 import { verifyAccessToken } from "./jwt.ts";
 
@@ -15,7 +16,7 @@ export function authorize(access: Access): MiddlewareHandler<{ Bindings: Env }> 
       try {
         c.set("actor", await verifyAccessToken(c.env, token));
       } catch (error) {
-        console.error(JSON.stringify({ level: "error", msg: "JWKS unavailable", error: String(error) }));
+        log("error", "gateway", { msg: "JWKS unavailable", error: String(error), traceId: c.get("traceId") });
         throw new ProblemError(503, "Sign-in cannot be checked right now; retry shortly.", {
           headers: { "retry-after": "5" },
         });

@@ -1,3 +1,5 @@
+import { decodeBase64, encodeBase64 } from "hono/utils/encode";
+
 /**
  * Private signing keys rest in D1 sealed with AES-GCM under a key derived
  * (HKDF-SHA-256) from the KEY_ENCRYPTION_SECRET binding.
@@ -20,18 +22,15 @@ export async function seal(secret: string, plaintext: string): Promise<string> {
     await sealingKey(secret),
     new TextEncoder().encode(plaintext),
   );
-  return `${toB64(iv)}.${toB64(new Uint8Array(sealed))}`;
+  return `${encodeBase64(iv.buffer)}.${encodeBase64(sealed)}`;
 }
 
 export async function unseal(secret: string, sealed: string): Promise<string> {
   const [iv = "", data = ""] = sealed.split(".");
   const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromB64(iv) },
+    { name: "AES-GCM", iv: decodeBase64(iv) },
     await sealingKey(secret),
-    fromB64(data),
+    decodeBase64(data),
   );
   return new TextDecoder().decode(plain);
 }
-
-const toB64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromB64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));

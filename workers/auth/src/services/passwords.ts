@@ -1,4 +1,5 @@
 import { argon2id } from "@noble/hashes/argon2.js";
+import { decodeBase64, encodeBase64 } from "hono/utils/encode";
 
 // OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
 const PARAMS = { m: 19_456, t: 2, p: 1 } as const;
@@ -19,15 +20,12 @@ export function verifyPassword(password: string, phc: string): boolean {
   const match = PHC.exec(phc);
   if (!match) return false;
   const [, m = "", t = "", p = "", salt = "", expected = ""] = match;
-  const want = unb64(expected);
-  const got = argon2id(password, unb64(salt), { m: Number(m), t: Number(t), p: Number(p), dkLen: want.length });
+  const want = decodeBase64(expected);
+  const got = argon2id(password, decodeBase64(salt), { m: Number(m), t: Number(t), p: Number(p), dkLen: want.length });
   return got.length === want.length && crypto.subtle.timingSafeEqual(got, want);
 }
 
+/** PHC strings hold standard base64 without padding (decoding accepts it unpadded). */
 function b64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
-}
-
-function unb64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
+  return encodeBase64(bytes.slice().buffer).replace(/=+$/, "");
 }

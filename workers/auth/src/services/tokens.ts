@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { SignJWT } from "jose";
+import { base64url, SignJWT } from "jose";
 import type { Role } from "#lib/contracts/actor.ts";
 import type { TokenPair } from "#lib/contracts/api/auth.ts";
 import { newId } from "#lib/contracts/ids.ts";
@@ -114,8 +114,5 @@ async function issue(
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return base64url.encode(bytes);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Inventory } from "#do/inventory.ts";
 import {
@@ -12,7 +12,7 @@ import {
 import { newId } from "#lib/contracts/ids.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { inList } from "#lib/db/in-list.ts";
-import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { insertChunks } from "../db/chunks.ts";
 import { images, products, variants, vendors } from "../db/schema.ts";
@@ -207,20 +207,14 @@ export async function listVendorProducts(
   limit: number,
   cursor?: string,
 ) {
-  const before = decodeCursor(cursor);
+  const list = keyset([products.id], "desc", limit, cursor);
   const rows = await db
     .select()
     .from(products)
-    .where(
-      and(
-        eq(products.vendorId, vendorId),
-        status ? eq(products.status, status) : undefined,
-        before ? lt(products.id, before) : undefined,
-      ),
-    )
-    .orderBy(desc(products.id))
-    .limit(limit + 1);
-  const page = toPage(rows, limit);
+    .where(and(eq(products.vendorId, vendorId), status ? eq(products.status, status) : undefined, list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   return { items: await Promise.all(page.items.map((row) => detail(db, row))), nextCursor: page.nextCursor };
 }
 

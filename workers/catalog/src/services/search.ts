@@ -1,8 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Facets, ProductQuery, ProductSummary, Sort } from "#lib/contracts/api/catalog.ts";
-import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
-import { ProblemError } from "#lib/http/problem.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { categoryBySlug } from "./categories.ts";
 import { imageUrl } from "./products.ts";
 
@@ -58,11 +57,7 @@ export async function searchProducts(db: DrizzleD1Database, query: ProductQuery)
     ? sql`JOIN (SELECT rowid AS doc_id, ${RANK} AS rank FROM product_search WHERE product_search MATCH ${match}) hits ON hits.doc_id = p.doc_id`
     : sql``;
   const where = sql.join(filters, sql` AND `);
-  const after = decodeKeysetCursor(query.cursor);
-  const order = sort.dir === "asc" ? sql`ASC` : sql`DESC`;
-  const page = after
-    ? sql` AND (${sort.key} ${sort.dir === "asc" ? sql`>` : sql`<`} ${after.k} OR (${sort.key} = ${after.k} AND p.id ${sort.dir === "asc" ? sql`>` : sql`<`} ${after.id}))`
-    : sql``;
+  const list = keyset([sort.key, sql`p.id`], sort.dir, query.limit, query.cursor);
 
   const [rows, facets] = await Promise.all([
     db.all<Row>(sql`
@@ -70,15 +65,13 @@ export async function searchProducts(db: DrizzleD1Database, query: ProductQuery)
         (SELECT i.id FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_id,
         ${sort.key} AS sort_key
       FROM products p ${hits}
-      WHERE ${where}${page}
-      ORDER BY ${sort.key} ${order}, p.id ${order}
-      LIMIT ${query.limit + 1}`),
+      WHERE ${where}${list.after ? sql` AND ${list.after}` : sql``}
+      ORDER BY ${sql.join(list.orderBy, sql`, `)}
+      LIMIT ${list.fetch}`),
     facetsOf(db, hits, where),
   ]);
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeKeysetCursor({ k: last.sort_key, id: last.id }) : null;
-  return { items: items.map(toSummary), nextCursor, facets };
+  const page = list.pageOf(rows, (row) => [row.sort_key, row.id]);
+  return { items: page.items.map(toSummary), nextCursor: page.nextCursor, facets };
 }
 
 /** The filters of a query as SQL conditions; undefined when they can match nothing (an unknown category). */
@@ -168,26 +161,4 @@ function toSummary(row: Row): ProductSummary {
     imageUrl: row.image_id ? imageUrl(row.image_id) : null,
     createdAt: row.created_at,
   };
-}
-
-/** Cursors carry the last item's sort key and id, so pages never repeat or skip while the data holds still. */
-function encodeKeysetCursor(cursor: { k: number | string; id: string }): string {
-  return encodeCursor(JSON.stringify(cursor));
-}
-
-function decodeKeysetCursor(cursor: string | undefined): { k: number | string; id: string } | undefined {
-  const text = decodeCursor(cursor);
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === "object" && parsed && "k" in parsed && "id" in parsed && typeof parsed.id === "string") {
-      if (typeof parsed.k === "number" || typeof parsed.k === "string") return { k: parsed.k, id: parsed.id };
-    }
-  } catch {
-    // fall through
-  }
-  throw new ProblemError(400, "The cursor is not valid.", {
-    type: "invalid-cursor",
-    errors: [{ path: "cursor", message: "Not a cursor from this API." }],
-  });
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Order, SubOrderStatus } from "#lib/contracts/api/orders.ts";
-import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { orders, subOrders } from "../db/schema.ts";
 
@@ -40,14 +40,14 @@ export function projectOrder(db: DrizzleD1Database, userId: string, version: num
 }
 
 export async function listOrders(db: DrizzleD1Database, userId: string, limit: number, cursor?: string) {
-  const before = decodeCursor(cursor);
+  const list = keyset([orders.id], "desc", limit, cursor);
   const rows = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.userId, userId), before ? lt(orders.id, before) : undefined))
-    .orderBy(desc(orders.id))
-    .limit(limit + 1);
-  const page = toPage(rows, limit);
+    .where(and(eq(orders.userId, userId), list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   return { items: page.items.map((row) => row.snapshot), nextCursor: page.nextCursor };
 }
 
@@ -64,20 +64,14 @@ export async function listVendorOrders(
   limit: number,
   cursor?: string,
 ) {
-  const before = decodeCursor(cursor);
+  const list = keyset([subOrders.id], "desc", limit, cursor);
   const rows = await db
     .select()
     .from(subOrders)
-    .where(
-      and(
-        eq(subOrders.vendorId, vendorId),
-        status ? eq(subOrders.status, status) : undefined,
-        before ? lt(subOrders.id, before) : undefined,
-      ),
-    )
-    .orderBy(desc(subOrders.id))
-    .limit(limit + 1);
-  const page = toPage(rows, limit);
+    .where(and(eq(subOrders.vendorId, vendorId), status ? eq(subOrders.status, status) : undefined, list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   return { items: page.items.map(toVendorOrder), nextCursor: page.nextCursor };
 }
 

@@ -1,7 +1,6 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { decodeCursor, encodeCursor } from "#lib/http/pagination.ts";
-import { ProblemError } from "#lib/http/problem.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ledger, refundRequests } from "../db/schema.ts";
 
 type Entry = typeof ledger.$inferInsert;
@@ -29,25 +28,19 @@ export async function pendingVendorParts(db: DrizzleD1Database, subOrderId: stri
 }
 
 export async function vendorLedger(db: DrizzleD1Database, vendorId: string, limit: number, cursor?: string) {
-  const before = cursor === undefined ? undefined : Number(decodeCursor(cursor));
-  if (before !== undefined && !Number.isSafeInteger(before)) {
-    throw new ProblemError(400, "The cursor is not valid.", {
-      type: "invalid-cursor",
-      errors: [{ path: "cursor", message: "Not a cursor from this API." }],
-    });
-  }
+  const list = keyset([ledger.id], "desc", limit, cursor);
   const rows = await db
     .select()
     .from(ledger)
-    .where(and(eq(ledger.vendorId, vendorId), before !== undefined ? lt(ledger.id, before) : undefined))
-    .orderBy(desc(ledger.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit).map(({ vendorId: _vendorId, ...rest }) => rest);
-  const last = items.at(-1);
+    .where(and(eq(ledger.vendorId, vendorId), list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   const balances = await db
     .select({ currency: ledger.currency, owed: sql<number>`SUM(${ledger.amount})` })
     .from(ledger)
     .where(eq(ledger.vendorId, vendorId))
     .groupBy(ledger.currency);
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(String(last.id)) : null, balances };
+  const items = page.items.map(({ vendorId: _vendorId, ...rest }) => rest);
+  return { items, nextCursor: page.nextCursor, balances };
 }

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, gt, ne } from "drizzle-orm";
+import { and, count, eq, ne } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { type Address, type AddressInput, type AddressPatch, postalCodeIssue } from "#lib/contracts/api/users.ts";
 import { newId } from "#lib/contracts/ids.ts";
-import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { addresses } from "../db/schema.ts";
 
@@ -11,14 +11,14 @@ export const MAX_ADDRESSES = 20;
 type Row = typeof addresses.$inferSelect;
 
 export async function listAddresses(db: DrizzleD1Database, userId: string, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor);
+  const list = keyset([addresses.id], "asc", limit, cursor);
   const rows = await db
     .select()
     .from(addresses)
-    .where(and(eq(addresses.userId, userId), after ? gt(addresses.id, after) : undefined))
-    .orderBy(asc(addresses.id))
-    .limit(limit + 1);
-  const page = toPage(rows, limit);
+    .where(and(eq(addresses.userId, userId), list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   return { items: page.items.map(toAddress), nextCursor: page.nextCursor };
 }
 

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { Vendor, VendorStatus } from "#lib/contracts/api/vendors.ts";
 import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "#lib/contracts/events/vendors.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
-import { decodeCursor, toPage } from "#lib/http/pagination.ts";
+import { keyset } from "#lib/http/pagination.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { staff, statusHistory, vendors } from "../db/schema.ts";
@@ -106,14 +106,14 @@ export async function updateProfile(
 }
 
 export async function list(db: DrizzleD1Database, status: VendorStatus | undefined, limit: number, cursor?: string) {
-  const after = decodeCursor(cursor);
+  const list = keyset([vendors.id], "asc", limit, cursor);
   const rows = await db
     .select()
     .from(vendors)
-    .where(and(status ? eq(vendors.status, status) : undefined, after ? gt(vendors.id, after) : undefined))
-    .orderBy(asc(vendors.id))
-    .limit(limit + 1);
-  const page = toPage(rows, limit);
+    .where(and(status ? eq(vendors.status, status) : undefined, list.after))
+    .orderBy(...list.orderBy)
+    .limit(list.fetch);
+  const page = list.pageOf(rows, (row) => [row.id]);
   return { items: page.items.map(toVendor), nextCursor: page.nextCursor };
 }
 
