@@ -4,7 +4,7 @@ import type { Access } from "#lib/contracts/access.ts";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { Membership } from "#lib/contracts/rpc.ts";
 import { onError, problemUri } from "#lib/http/problem.ts";
-import { vendorStanding } from "../workers/gateway/src/vendor-standing.ts";
+import { vendorStanding } from "../workers/gateway/src/middleware/vendor-standing.ts";
 import {
   adminSession,
   api,

@@ -5,15 +5,15 @@ import { PUBLIC_API } from "#lib/contracts/api/index.ts";
 import { type AuthRpc, rpc } from "#lib/contracts/rpc.ts";
 import { observe } from "#lib/http/observe.ts";
 import { notFound, onError, problem } from "#lib/http/problem.ts";
-import { authorize, requireContentType } from "./authorize.ts";
-import { DOCS_ROUTES, docs } from "./docs.ts";
-import { edgeCache } from "./edge-cache.ts";
-import { forward } from "./forward.ts";
-import { LOGIN_ROUTE, loginThrottle } from "./login-throttle.ts";
-import { openApiDocument } from "./openapi.ts";
-import { coarseLimit, EXACT_LIMITS, exactLimit } from "./rate-limits.ts";
-import { readyz } from "./readiness.ts";
-import { vendorStanding } from "./vendor-standing.ts";
+import { authorize, requireContentType } from "./middleware/authorize.ts";
+import { edgeCache } from "./middleware/edge-cache.ts";
+import { forward } from "./middleware/forward.ts";
+import { LOGIN_ROUTE, loginThrottle } from "./middleware/login-throttle.ts";
+import { coarseLimit, EXACT_LIMITS, exactLimit } from "./middleware/rate-limits.ts";
+import { vendorStanding } from "./middleware/vendor-standing.ts";
+import { DOCS_ROUTES, docs } from "./routes/docs.ts";
+import { openApiDocument } from "./routes/openapi.ts";
+import { readyz } from "./routes/readiness.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
 
