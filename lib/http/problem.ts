@@ -34,8 +34,16 @@ export type Problem = z.infer<typeof Problem>;
 
 export { PROBLEM_TABLE, type ProblemSlug, type ProblemStatus, problemUri } from "./problem-types.ts";
 
-/** Response extras; `type` defaults to the status's generic type (DEFAULT_PROBLEM). */
-export type ProblemExtra = { errors?: Problem["errors"]; headers?: Record<string, string>; type?: ProblemSlug };
+/**
+ * Response extras; `type` defaults to the status's generic type (DEFAULT_PROBLEM).
+ * `members` are RFC 9457 extension members added to the body (e.g. /readyz's `checks`).
+ */
+export type ProblemExtra = {
+  errors?: Problem["errors"];
+  headers?: Record<string, string>;
+  type?: ProblemSlug;
+  members?: Record<string, unknown>;
+};
 
 /** Thrown by handlers and services; the shared error handler turns it into a response. */
 export class ProblemError extends Error {
@@ -57,7 +65,8 @@ export function problemResponse(
   init: ProblemExtra & { detail?: string; instance?: string; traceId?: string } = {},
 ): Response {
   const slug = init.type ?? DEFAULT_PROBLEM[status];
-  const body: Problem = {
+  const body: Problem & Record<string, unknown> = {
+    ...init.members,
     type: problemUri(slug),
     title: PROBLEM_TABLE[slug].title,
     status,
@@ -73,14 +82,7 @@ export function problemResponse(
 }
 
 export function problem(c: Context, status: ProblemStatus, detail?: string, extra: ProblemExtra = {}): Response {
-  return problemResponse(status, {
-    detail,
-    instance: c.req.path,
-    traceId: c.get("traceId"),
-    errors: extra.errors,
-    headers: extra.headers,
-    type: extra.type,
-  });
+  return problemResponse(status, { ...extra, detail, instance: c.req.path, traceId: c.get("traceId") });
 }
 
 /** zod issues as `{path, message}` pairs a client can show beside its fields. */

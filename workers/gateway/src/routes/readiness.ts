@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Service } from "#lib/contracts/api/route.ts";
 import { type Readiness, type ReadyCheck, type ReadyRpc, rpc } from "#lib/contracts/rpc.ts";
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TABLE, type Problem, problemUri } from "#lib/http/problem.ts";
+import { problem } from "#lib/http/problem.ts";
 import { probe } from "#lib/http/ready.ts";
 
 /** How long the gateway waits for each Worker's `ready()`; they run in parallel, so this bounds the whole answer. */
@@ -49,17 +49,8 @@ export async function readyz(c: Context<{ Bindings: Env }>): Promise<Response> {
   c.header("cache-control", "no-store");
   const failed = failures(checks);
   if (!failed.length) return c.json({ status: "ready", checks }, 200);
-  const problem: Problem & { checks: typeof checks } = {
-    type: problemUri("unavailable"),
-    title: PROBLEM_TABLE.unavailable.title,
-    status: 503,
-    detail: `Not ready: ${failed.join("; ")}.`,
-    instance: c.req.path,
-    traceId: c.get("traceId"),
-    checks,
-  };
-  return new Response(JSON.stringify(problem), {
-    status: 503,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", "retry-after": "5" },
+  return problem(c, 503, `Not ready: ${failed.join("; ")}.`, {
+    headers: { "cache-control": "no-store", "retry-after": "5" },
+    members: { checks },
   });
 }
