@@ -10,6 +10,12 @@ declare global {
       ORDERS_DB: D1Database;
       PAYMENTS_DB: D1Database;
       PAYMENTS_MIGRATIONS: D1Migration[];
+      SHIPPING_DB: D1Database;
+      SHIPPING_MIGRATIONS: D1Migration[];
+      NOTIFICATIONS_DB: D1Database;
+      NOTIFICATIONS_MIGRATIONS: D1Migration[];
+      REVIEWS_DB: D1Database;
+      REVIEWS_MIGRATIONS: D1Migration[];
       STRIPE_FAKE_URL: string;
       STRIPE_WEBHOOK_SECRET: string;
       ORDERS_MIGRATIONS: D1Migration[];

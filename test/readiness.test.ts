@@ -11,7 +11,7 @@ interface Check {
   checks?: Record<string, { ok: boolean; ms: number; error?: string }>;
 }
 
-const WORKERS = ["auth", "catalog", "orders", "payments", "users", "vendors"];
+const WORKERS = ["auth", "catalog", "notifications", "orders", "payments", "reviews", "shipping", "users", "vendors"];
 
 /** The gateway's /readyz with one Worker's binding swapped for a stand-in that is not ready. */
 function readyzWith(bindings: Partial<Env>) {

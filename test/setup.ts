@@ -7,3 +7,6 @@ await applyD1Migrations(env.VENDORS_DB, env.VENDORS_MIGRATIONS);
 await applyD1Migrations(env.CATALOG_DB, env.CATALOG_MIGRATIONS);
 await applyD1Migrations(env.ORDERS_DB, env.ORDERS_MIGRATIONS);
 await applyD1Migrations(env.PAYMENTS_DB, env.PAYMENTS_MIGRATIONS);
+await applyD1Migrations(env.SHIPPING_DB, env.SHIPPING_MIGRATIONS);
+await applyD1Migrations(env.NOTIFICATIONS_DB, env.NOTIFICATIONS_MIGRATIONS);
+await applyD1Migrations(env.REVIEWS_DB, env.REVIEWS_MIGRATIONS);

@@ -30,6 +30,11 @@ export default defineConfig(async () => {
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
+  const afterSale = [
+    await bundledWorker("shipping", quiet),
+    await bundledWorker("notifications", quiet),
+    await bundledWorker("reviews", quiet),
+  ];
   // For readiness.test.ts: the users Worker with its database unbound (and off its queues),
   // and a Worker whose ready() answers after the gateway has stopped waiting.
   const notReady = [
@@ -50,6 +55,9 @@ export default defineConfig(async () => {
     CATALOG_MIGRATIONS: await readD1Migrations(path("../migrations/catalog")),
     ORDERS_MIGRATIONS: await readD1Migrations(path("../migrations/orders")),
     PAYMENTS_MIGRATIONS: await readD1Migrations(path("../migrations/payments")),
+    SHIPPING_MIGRATIONS: await readD1Migrations(path("../migrations/shipping")),
+    NOTIFICATIONS_MIGRATIONS: await readD1Migrations(path("../migrations/notifications")),
+    REVIEWS_MIGRATIONS: await readD1Migrations(path("../migrations/reviews")),
   };
   return {
     plugins: [
@@ -59,6 +67,7 @@ export default defineConfig(async () => {
           workers: [
             ...workers,
             { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } },
+            ...afterSale,
             ...notReady,
           ],
           serviceBindings: { USERS_WITHOUT_DB: "users-without-db", SLOW_WORKER: "slow-worker" },
@@ -73,6 +82,9 @@ export default defineConfig(async () => {
             CATALOG_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a04",
             ORDERS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a05",
             PAYMENTS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a06",
+            SHIPPING_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a07",
+            NOTIFICATIONS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a08",
+            REVIEWS_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a09",
           },
           bindings: {
             ...migrations,

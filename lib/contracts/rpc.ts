@@ -35,6 +35,8 @@ export interface AuthRpc extends ReadyRpc {
   rotateSigningKey(): Promise<{ kid: string }>;
   /** The account with this id, or null: lets users create a profile before user.registered arrives. */
   account(userId: string): Promise<Account | null>;
+  /** Every administrator's account, for the notifications they get (new vendor applications). */
+  admins(): Promise<Account[]>;
 }
 
 export interface ProfileSummary {
@@ -59,7 +61,15 @@ export interface VendorsRpc extends ReadyRpc {
   /** The vendor a user owns or staffs; auth puts it in the token while the vendor is approved. */
   membership(userId: string): Promise<Membership | null>;
   /** Commission rates of vendors, for checkout and payouts. */
-  vendor(vendorId: string): Promise<{ id: string; name: string; status: VendorStatus; commissionBps: number } | null>;
+  vendor(vendorId: string): Promise<{
+    id: string;
+    name: string;
+    slug: string;
+    status: VendorStatus;
+    commissionBps: number;
+    /** Who is told about the store's orders, reviews and payouts. */
+    ownerUserId: string;
+  } | null>;
 }
 
 export type QuoteLine =
@@ -88,6 +98,24 @@ export interface CatalogRpc extends ReadyRpc {
   restock(sku: string, holdId: string): Promise<HoldResult>;
 }
 
+/** One vendor's part of a cart, to be shipped to one address. */
+export interface ShippingParcel {
+  vendorId: string;
+  currency: string;
+  /** The goods' total, minor units (free-shipping thresholds compare against it). */
+  subtotal: number;
+  weightGrams: number;
+}
+
+export type ShippingQuote =
+  | { vendorId: string; ok: true; amount: number; currency: string; zone: string; freeShipping: boolean }
+  | { vendorId: string; ok: false; reason: "no_zone" | "currency_mismatch" };
+
+export interface ShippingRpc extends ReadyRpc {
+  /** What each vendor charges to ship its parcel to the country; a store with no shipping profile ships free everywhere. */
+  quote(input: { country: string; parcels: ShippingParcel[] }): Promise<ShippingQuote[]>;
+}
+
 export interface CreateIntentInput {
   orderId: string;
   userId: string;
@@ -103,7 +131,7 @@ export interface PaymentsRpc extends ReadyRpc {
 }
 
 export interface OrdersRpc extends ReadyRpc {
-  /** Whether the user bought the product in an order that was paid (for verified reviews). */
+  /** Whether the user has a delivered sub-order line of the product (the gate for a verified review). */
   hasPurchased(userId: string, productId: string): Promise<boolean>;
 }
 

@@ -55,5 +55,8 @@ export default workerProject("gateway", {
     service("catalog"),
     service("orders"),
     service("payments"),
+    service("shipping"),
+    service("notifications"),
+    service("reviews"),
   ],
 });

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { type ApiRoute, apiRoute, IdParam, jsonResponse, Page, PageQuery, type Service } from "./route.ts";
 
 /** The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`. */
-export type ConsumingDomain = "users" | "catalog" | "orders" | "payments";
+export type ConsumingDomain = "users" | "catalog" | "orders" | "payments" | "shipping" | "notifications" | "reviews";
 
 export const DeadLetter = z
   .object({
@@ -59,24 +59,15 @@ export const DEAD_LETTER_ROUTES = {
   catalog: deadLetterRoutes("catalog"),
   orders: deadLetterRoutes("orders"),
   payments: deadLetterRoutes("payments"),
+  shipping: deadLetterRoutes("shipping"),
+  notifications: deadLetterRoutes("notifications"),
+  reviews: deadLetterRoutes("reviews"),
 };
 
 /** Each domain's dead-letter routes and the Worker that serves them, for the public API table. */
-export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; tag: "dead-letters"; routes: readonly ApiRoute[] }> = [
-  { service: "USERS", tag: "dead-letters", routes: [DEAD_LETTER_ROUTES.users.list, DEAD_LETTER_ROUTES.users.replay] },
-  {
-    service: "CATALOG",
+export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; tag: "dead-letters"; routes: readonly ApiRoute[] }> =
+  Object.entries(DEAD_LETTER_ROUTES).map(([domain, { list, replay }]) => ({
+    service: domain.toUpperCase() as Uppercase<ConsumingDomain>,
     tag: "dead-letters",
-    routes: [DEAD_LETTER_ROUTES.catalog.list, DEAD_LETTER_ROUTES.catalog.replay],
-  },
-  {
-    service: "ORDERS",
-    tag: "dead-letters",
-    routes: [DEAD_LETTER_ROUTES.orders.list, DEAD_LETTER_ROUTES.orders.replay],
-  },
-  {
-    service: "PAYMENTS",
-    tag: "dead-letters",
-    routes: [DEAD_LETTER_ROUTES.payments.list, DEAD_LETTER_ROUTES.payments.replay],
-  },
-];
+    routes: [list, replay],
+  }));

@@ -4,7 +4,16 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_TABLE, Problem, type ProblemSlug, problem
 import { DEFAULT_PROBLEM, isProblemStatus, type ProblemUri } from "#lib/http/problem-types.ts";
 
 /** Names of the service bindings the gateway forwards to. */
-export type Service = "AUTH" | "USERS" | "VENDORS" | "CATALOG" | "ORDERS" | "PAYMENTS";
+export type Service =
+  | "AUTH"
+  | "USERS"
+  | "VENDORS"
+  | "CATALOG"
+  | "ORDERS"
+  | "PAYMENTS"
+  | "SHIPPING"
+  | "NOTIFICATIONS"
+  | "REVIEWS";
 
 type ApiRouteConfig<P extends string> = Omit<RouteConfig, "path" | "operationId" | "summary" | "description"> & {
   path: P;

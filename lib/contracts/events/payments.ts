@@ -45,3 +45,17 @@ export const RefundRefused = defineEvent(
   1,
   z.object({ orderId: z.string(), subOrderId: z.string().nullable(), reason: z.string() }),
 );
+
+/** A vendor's share of a sub-order was transferred to its Stripe account (emitted by payments). */
+export const TransferCreated = defineEvent(
+  "transfer.created",
+  1,
+  z.object({
+    vendorId: z.string(),
+    orderId: z.string(),
+    subOrderId: z.string(),
+    transferId: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+  }),
+);

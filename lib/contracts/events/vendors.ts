@@ -19,3 +19,13 @@ export const VendorSuspended = defineEvent(
 
 /** Name or description changed (search indexes the name). */
 export const VendorProfileUpdated = defineEvent("vendor.profile_updated", 1, VendorSnapshot);
+
+/** Someone applied to sell (admins are told). */
+export const VendorApplied = defineEvent("vendor.applied", 1, VendorSnapshot.extend({ ownerUserId: z.string() }));
+
+/** An application was turned down (its owner is told why). */
+export const VendorRejected = defineEvent(
+  "vendor.rejected",
+  1,
+  z.object({ vendorId: z.string(), reason: z.string().optional() }),
+);

@@ -4,7 +4,7 @@ import type { Account, AuthRpc, Readiness } from "#lib/contracts/rpc.ts";
 import { pingD1 } from "#lib/db/ping.ts";
 import { readiness } from "#lib/http/ready.ts";
 import { app } from "./app.ts";
-import { findAccount } from "./services/accounts.ts";
+import { adminAccounts, findAccount } from "./services/accounts.ts";
 import { publishedKeys, rotateKey } from "./services/signing-keys.ts";
 
 export { OutboxRelay } from "#do/outbox-relay.ts";
@@ -21,6 +21,10 @@ export default class AuthWorker extends WorkerEntrypoint<Env> implements AuthRpc
 
   account(userId: string): Promise<Account | null> {
     return findAccount(drizzle(this.env.DB), userId);
+  }
+
+  admins(): Promise<Account[]> {
+    return adminAccounts(drizzle(this.env.DB));
   }
 
   ready(): Promise<Readiness> {

@@ -29,7 +29,14 @@ export default class VendorsWorker extends WorkerEntrypoint<Env> implements Vend
   async vendor(vendorId: string) {
     const vendor = await vendors.find(drizzle(this.env.DB), vendorId);
     return vendor
-      ? { id: vendor.id, name: vendor.name, status: vendor.status, commissionBps: vendor.commissionBps }
+      ? {
+          id: vendor.id,
+          name: vendor.name,
+          slug: vendor.slug,
+          status: vendor.status,
+          commissionBps: vendor.commissionBps,
+          ownerUserId: vendor.ownerUserId,
+        }
       : null;
   }
 }

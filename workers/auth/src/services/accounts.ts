@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { AccountUser } from "#lib/contracts/api/auth.ts";
 import { UserRegistered } from "#lib/contracts/events/auth.ts";
@@ -84,6 +84,14 @@ export async function findAccount(db: DrizzleD1Database, userId: string): Promis
     .from(users)
     .where(eq(users.id, userId));
   return row ?? null;
+}
+
+/** Accounts with the admin role (a handful: the roles column is scanned). */
+export function adminAccounts(db: DrizzleD1Database): Promise<Account[]> {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, createdAt: users.createdAt })
+    .from(users)
+    .where(sql`EXISTS (SELECT 1 FROM json_each(${users.roles}) WHERE value = 'admin')`);
 }
 
 export function toAccountUser(row: UserRow): AccountUser {

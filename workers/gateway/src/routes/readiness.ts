@@ -7,7 +7,17 @@ import { probe } from "#lib/http/ready.ts";
 /** How long the gateway waits for each Worker's `ready()`; they run in parallel, so this bounds the whole answer. */
 const WORKER_TIMEOUT_MS = 2_000;
 
-const WORKERS = ["AUTH", "USERS", "VENDORS", "CATALOG", "ORDERS", "PAYMENTS"] as const satisfies readonly Service[];
+const WORKERS = [
+  "AUTH",
+  "USERS",
+  "VENDORS",
+  "CATALOG",
+  "ORDERS",
+  "PAYMENTS",
+  "SHIPPING",
+  "NOTIFICATIONS",
+  "REVIEWS",
+] as const satisfies readonly Service[];
 
 /** One Worker as /readyz reports it: the call itself, and the Worker's own checks when it answered. */
 type WorkerCheck = ReadyCheck & { checks?: Readiness["checks"] };

@@ -1,0 +1,3 @@
+import { workerProject } from "../../vitest.worker.ts";
+
+export default workerProject("reviews");
