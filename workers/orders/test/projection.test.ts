@@ -8,6 +8,7 @@ const order = (status: Order["status"]): Order => ({
   id: "ord_projection",
   status,
   currency: "EUR",
+  shipping: 0,
   total: 500,
   lines: [],
   subOrders: [],
