@@ -6,7 +6,7 @@ import { adminSession, api, eventually, type Session, signUp } from "./helpers.t
 
 // users-inbox: max_retries = 5, so a message is delivered six times before users-inbox-dlq.
 const DELIVERIES = 6;
-const LIST = "/api/v1/admin/users/dead-letters";
+const LIST = "/api/v1/admin/dead-letters/users-inbox";
 
 let admin: Session;
 /** Stands in for a fault of the users database: it refuses profiles under this run's email domain until dropped. */

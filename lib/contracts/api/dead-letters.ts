@@ -30,7 +30,7 @@ const title = (domain: string) => domain.charAt(0).toUpperCase() + domain.slice(
 function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
   const list = apiRoute({
     method: "get",
-    path: `/api/v1/admin/${domain}/dead-letters` as `/api/v1/admin/${D}/dead-letters`,
+    path: `/api/v1/admin/dead-letters/${domain}-inbox` as `/api/v1/admin/dead-letters/${D}-inbox`,
     "x-access": "admin",
     summary: `Events the ${domain} Worker gave up on after its retries, newest first`,
     operationId: `list${title(domain)}DeadLetters`,
@@ -40,7 +40,7 @@ function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
   });
   const replay = apiRoute({
     method: "post",
-    path: `/api/v1/admin/${domain}/dead-letters/{id}/replay` as `/api/v1/admin/${D}/dead-letters/{id}/replay`,
+    path: `/api/v1/admin/dead-letters/${domain}-inbox/{id}/replay` as `/api/v1/admin/dead-letters/${D}-inbox/{id}/replay`,
     "x-access": "admin",
     summary: `Send a dead letter to the ${domain} inbox again; an event already applied changes nothing`,
     operationId: `replay${title(domain)}DeadLetter`,

@@ -296,7 +296,7 @@ describe("dead letters", () => {
       replayCount: 0,
     });
     expect((await row(event.id))?.lastError).toContain("profiles unavailable");
-    const res = await call(admin, "GET", "/api/v1/admin/users/dead-letters?limit=100");
+    const res = await call(admin, "GET", "/api/v1/admin/dead-letters/users-inbox?limit=100");
     expect(res.status).toBe(200);
     const { items } = await res.json<{ items: { id: string }[] }>();
     expect(items.filter((d) => d.id === event.id)).toHaveLength(1);
@@ -312,7 +312,7 @@ describe("dead letters", () => {
       await acceptProfiles();
     }
     expect((await row(event.id))?.deadAt).toBeNull();
-    const res = await call(admin, "GET", "/api/v1/admin/users/dead-letters?limit=100");
+    const res = await call(admin, "GET", "/api/v1/admin/dead-letters/users-inbox?limit=100");
     expect((await res.json<{ items: { id: string }[] }>()).items.map((d) => d.id)).not.toContain(event.id);
     expect((await deliverTo("users-inbox", 2, event)).explicitAcks).toHaveLength(1);
     expect(await row(event.id)).toBeUndefined();
@@ -320,7 +320,7 @@ describe("dead letters", () => {
   });
 
   it("refuses a cursor it did not issue (400)", async () => {
-    const res = await call(admin, "GET", `/api/v1/admin/users/dead-letters?cursor=${btoa("not-a-cursor")}`);
+    const res = await call(admin, "GET", `/api/v1/admin/dead-letters/users-inbox?cursor=${btoa("not-a-cursor")}`);
     expect(res.status).toBe(400);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
