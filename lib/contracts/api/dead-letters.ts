@@ -1,8 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { type ApiRoute, apiRoute, IdParam, jsonResponse, Page, PageQuery, type Service } from "./route.ts";
 
-/** The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`. */
-export type ConsumingDomain = "users" | "catalog" | "orders" | "payments" | "shipping" | "notifications" | "reviews";
+/**
+ * The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`
+ * (`npm run new:worker` adds its Worker here).
+ */
+export const CONSUMING_DOMAINS = [
+  "users",
+  "catalog",
+  "orders",
+  "payments",
+  "shipping",
+  "notifications",
+  "reviews",
+] as const;
+export type ConsumingDomain = (typeof CONSUMING_DOMAINS)[number];
 
 export const DeadLetter = z
   .object({
@@ -54,15 +66,9 @@ function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
   return { list, replay };
 }
 
-export const DEAD_LETTER_ROUTES = {
-  users: deadLetterRoutes("users"),
-  catalog: deadLetterRoutes("catalog"),
-  orders: deadLetterRoutes("orders"),
-  payments: deadLetterRoutes("payments"),
-  shipping: deadLetterRoutes("shipping"),
-  notifications: deadLetterRoutes("notifications"),
-  reviews: deadLetterRoutes("reviews"),
-};
+export const DEAD_LETTER_ROUTES = Object.fromEntries(
+  CONSUMING_DOMAINS.map((domain) => [domain, deadLetterRoutes(domain)]),
+) as { [D in ConsumingDomain]: ReturnType<typeof deadLetterRoutes<D>> };
 
 /** Each domain's dead-letter routes and the Worker that serves them, for the public API table. */
 export const DEAD_LETTER_API: ReadonlyArray<{ service: Service; tag: "dead-letters"; routes: readonly ApiRoute[] }> =
