@@ -24,8 +24,11 @@ function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 const inboxOf = async (to: string) =>
-  ((await (await fetch(`${mailbox.url}/api/messages?to=${encodeURIComponent(to)}`)).json()) as { items: { id: string; subject: string }[] })
-    .items;
+  (
+    (await (await fetch(`${mailbox.url}/api/messages?to=${encodeURIComponent(to)}`)).json()) as {
+      items: { id: string; subject: string }[];
+    }
+  ).items;
 
 describe("the local mailbox", () => {
   it("keeps a sent message and lists it by recipient", async () => {

@@ -88,7 +88,8 @@ export async function startMailbox(options: MailboxOptions): Promise<Mailbox> {
         return send(res, 200, { id: seen.id });
       }
       const email = parseEmail(raw);
-      if (typeof email === "string") return send(res, 422, { statusCode: 422, name: "validation_error", message: email });
+      if (typeof email === "string")
+        return send(res, 422, { statusCode: 422, name: "validation_error", message: email });
       if (failNext > 0) {
         failNext--;
         return send(res, 500, { statusCode: 500, name: "internal_server_error", message: "An injected failure." });

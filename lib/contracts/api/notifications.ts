@@ -84,10 +84,7 @@ export const listNotifications = apiRoute({
     "Lists the caller's in-app notifications, newest first (`unread=true`: only unread ones), with how many are unread in all.",
   request: {
     query: PageQuery.extend({
-      unread: z
-        .enum(["true", "false"])
-        .optional()
-        .openapi({ description: "`true`: only notifications not read yet" }),
+      unread: z.enum(["true", "false"]).optional().openapi({ description: "`true`: only notifications not read yet" }),
     }),
   },
   responses: { 200: jsonResponse(NotificationPage, "A page of notifications") },

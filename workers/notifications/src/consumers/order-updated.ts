@@ -29,8 +29,11 @@ export function onOrderUpdated({ env, t }: ConsumerContext): Consumer<typeof Ord
       for (const sub of order.subOrders) {
         statements.push(...(await notifyVendor(env, db, sub.vendorId, () => t.vendorNewOrder(order, sub))));
         if ((sub.status === "shipped" || sub.status === "delivered") && sub.carrier && sub.trackingNumber)
-          statements.push(...(await notify(db, shopper, t.orderShipped(order.id, sub.id, sub.carrier, sub.trackingNumber))));
-        if (sub.status === "delivered") statements.push(...(await notify(db, shopper, t.orderDelivered(order.id, sub.id))));
+          statements.push(
+            ...(await notify(db, shopper, t.orderShipped(order.id, sub.id, sub.carrier, sub.trackingNumber))),
+          );
+        if (sub.status === "delivered")
+          statements.push(...(await notify(db, shopper, t.orderDelivered(order.id, sub.id))));
       }
       return statements;
     },

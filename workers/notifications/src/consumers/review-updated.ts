@@ -17,7 +17,9 @@ export function onReviewUpdated({ env, t }: ConsumerContext): Consumer<typeof Re
       if (!review.visible) return statements;
       statements.push(...(await notifyVendor(env, db, review.vendorId, () => t.vendorNewReview(review))));
       if (review.reply)
-        statements.push(...(await notify(db, await userRecipient(env, review.userId), t.reviewReply(review, review.reply.body))));
+        statements.push(
+          ...(await notify(db, await userRecipient(env, review.userId), t.reviewReply(review, review.reply.body))),
+        );
       return statements;
     },
   };

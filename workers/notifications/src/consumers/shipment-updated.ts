@@ -21,7 +21,12 @@ export function onShipmentUpdated({ env, t }: ConsumerContext): Consumer<typeof 
       if (!ON_ITS_WAY.has(shipment.status)) return statements;
       const shopper = await userRecipient(env, shipment.userId);
       if (shipment.carrier && shipment.trackingNumber) {
-        const shipped = t.orderShipped(shipment.orderId, shipment.subOrderId, shipment.carrier, shipment.trackingNumber);
+        const shipped = t.orderShipped(
+          shipment.orderId,
+          shipment.subOrderId,
+          shipment.carrier,
+          shipment.trackingNumber,
+        );
         statements.push(...(await notify(db, shopper, shipped)));
       }
       if (shipment.status === "delivered")

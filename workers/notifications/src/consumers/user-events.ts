@@ -1,5 +1,5 @@
-import { sha256Hex } from "#lib/crypto.ts";
 import { EmailVerificationRequested, PasswordResetRequested, UserRegistered } from "#lib/contracts/events/auth.ts";
+import { sha256Hex } from "#lib/crypto.ts";
 import type { Consumer } from "#lib/queue/consume.ts";
 import { notify } from "../services/notify.ts";
 import type { ConsumerContext } from "./context.ts";

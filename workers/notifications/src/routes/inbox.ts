@@ -7,7 +7,10 @@ import { listInbox, markAllRead, markRead } from "../services/inbox.ts";
 export const inboxRoutes = createRoutes<Env>()
   .openapi(listNotifications, async (c) => {
     const { limit, cursor, unread } = c.req.valid("query");
-    return c.json(await listInbox(drizzle(c.env.DB), requireActor(c).sub, { limit, cursor, unread: unread === "true" }), 200);
+    return c.json(
+      await listInbox(drizzle(c.env.DB), requireActor(c).sub, { limit, cursor, unread: unread === "true" }),
+      200,
+    );
   })
   .openapi(readAllNotifications, async (c) =>
     c.json({ marked: await markAllRead(drizzle(c.env.DB), requireActor(c).sub) }, 200),

@@ -1,10 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import {
-  type NotificationPreferences,
-  OPTIONAL_KINDS,
-  type OptionalKind,
-} from "#lib/contracts/api/notifications.ts";
+import { type NotificationPreferences, OPTIONAL_KINDS, type OptionalKind } from "#lib/contracts/api/notifications.ts";
 import { preferences } from "../db/schema.ts";
 
 /** Every optional kind, on unless the user turned it off. */

@@ -60,16 +60,22 @@ function message(p: Parts): Message {
 
 const linesText = (sub: SubOrder, currency: string) =>
   sub.lines
-    .map((l) => `  ${l.qty} × ${l.title} @ ${formatMoney(l.unitPrice, currency)} = ${formatMoney(l.lineTotal, currency)}`)
+    .map(
+      (l) => `  ${l.qty} × ${l.title} @ ${formatMoney(l.unitPrice, currency)} = ${formatMoney(l.lineTotal, currency)}`,
+    )
     .join("\n");
 
 const linesTable = (sub: SubOrder, currency: string) =>
   html`<table style="width:100%;border-collapse:collapse">
 ${sub.lines.map(
   (l) =>
-    html`<tr><td>${l.qty} × ${l.title}${Object.keys(l.attributes).length ? html` <small>(${Object.entries(l.attributes)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(", ")})</small>` : ""}</td><td style="text-align:right">${formatMoney(l.unitPrice, currency)}</td><td style="text-align:right">${formatMoney(l.lineTotal, currency)}</td></tr>`,
+    html`<tr><td>${l.qty} × ${l.title}${
+      Object.keys(l.attributes).length
+        ? html` <small>(${Object.entries(l.attributes)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(", ")})</small>`
+        : ""
+    }</td><td style="text-align:right">${formatMoney(l.unitPrice, currency)}</td><td style="text-align:right">${formatMoney(l.lineTotal, currency)}</td></tr>`,
 )}
 <tr><td colspan="2">Shipping</td><td style="text-align:right">${formatMoney(sub.shipping, currency)}</td></tr>
 </table>`;
