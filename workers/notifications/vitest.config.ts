@@ -17,7 +17,7 @@ export default class extends WorkerEntrypoint {
   admins() { return ["usr_admin1", "usr_admin2"].map((id) => ({ id, email: id + "@example.test", name: id, createdAt: "" })); }
 }`;
 
-/** A free port for the mailbox the tests' emails go to (started by test/mailbox-setup.ts in this process). */
+/** A free port for the mailbox the tests' emails go to (started by scripts/mailbox/global-setup.ts in this process). */
 const port = await new Promise<number>((resolve) => {
   const probe = createServer().listen(0, "127.0.0.1", () => {
     const address = probe.address();
@@ -42,5 +42,5 @@ const project = workerProject("notifications", {
 });
 
 export default mergeConfig(await project({ command: "serve", mode: "test" }), {
-  test: { globalSetup: ["./test/mailbox-setup.ts"] },
+  test: { globalSetup: ["../../scripts/mailbox/global-setup.ts"] },
 });

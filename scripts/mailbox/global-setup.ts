@@ -1,6 +1,6 @@
-import { startMailbox } from "../../../scripts/mailbox/server.ts";
+import { startMailbox } from "./server.ts";
 
-/** The local mailbox the Worker under test sends to (its port chosen in vitest.config.ts). */
+/** A vitest globalSetup: the mailbox a Worker under test sends to, on the port its config chose (workers/notifications/vitest.config.ts). */
 export default async function setup() {
   const mailbox = await startMailbox({
     port: Number(process.env.NOTIFICATIONS_TEST_MAILBOX_PORT),
