@@ -7,6 +7,7 @@ export default defineConfig({
       "workers/*/vitest.config.ts",
       "test/vitest.config.ts",
       "scripts/stripe-fake/vitest.config.ts",
+      "scripts/mailbox/vitest.config.ts",
       "lib/vitest.config.ts",
     ],
   },

@@ -11,6 +11,8 @@ const port = process.env.PORT ?? "8787";
 const gateway = `http://localhost:${port}`;
 
 const stripePort = process.env.STRIPE_FAKE_PORT ?? "12111";
+const mailboxPort = process.env.MAILBOX_PORT ?? "12025";
+const mailboxKey = "mailbox_local";
 
 // Local secrets, made once per checkout and never committed (.gitignore has .dev.vars).
 const authVars = `${ROOT}workers/auth/.dev.vars`;
@@ -24,6 +26,12 @@ if (!existsSync(paymentsVars)) {
   );
 }
 
+// notifications sends through the local mailbox's HTTP API; drop EMAIL_API_URL to use the send_email binding.
+const notificationsVars = `${ROOT}workers/notifications/.dev.vars`;
+if (!existsSync(notificationsVars)) {
+  writeFileSync(notificationsVars, `EMAIL_API_URL=http://127.0.0.1:${mailboxPort}\nEMAIL_API_KEY=${mailboxKey}\n`);
+}
+
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 
 const stripeFake = spawn("node", [`${ROOT}scripts/stripe-fake/main.ts`], {
@@ -35,6 +43,12 @@ const stripeFake = spawn("node", [`${ROOT}scripts/stripe-fake/main.ts`], {
     STRIPE_WEBHOOK_URL: `${gateway}/webhooks/stripe`,
     STRIPE_WEBHOOK_SECRET: "whsec_local",
   },
+});
+
+const mailbox = spawn("node", [`${ROOT}scripts/mailbox/main.ts`], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: { ...process.env, MAILBOX_PORT: mailboxPort, MAILBOX_API_KEY: mailboxKey },
 });
 
 const configs = workers().flatMap((w) => ["-c", w.config]);
@@ -58,11 +72,13 @@ const dev = spawn(
 );
 dev.on("exit", (code) => {
   stripeFake.kill();
+  mailbox.kill();
   process.exit(code ?? 0);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     stripeFake.kill(signal);
+    mailbox.kill(signal);
     dev.kill(signal);
   });
 }
@@ -76,6 +92,7 @@ console.log(`
     OpenAPI   ${gateway}/api/openapi.json
     health    ${gateway}/healthz   (ready: ${gateway}/readyz)
     Stripe    http://127.0.0.1:${stripePort}   (local Stripe-compatible server; webhooks go to ${gateway}/webhooks/stripe)
+    Mailbox   http://127.0.0.1:${mailboxPort}   (every email the marketplace sends)
   Workers: ${workers()
     .map((w) => w.name)
     .join(", ")}. Press Ctrl+C to stop.

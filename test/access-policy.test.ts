@@ -167,6 +167,17 @@ const OWNED_RECORDS: Record<
     id: await subOrderOf(owner),
     body: { carrier: "DHL", trackingNumber: "JD0146000" },
   }),
+  // The customer's welcome, made from user.registered.
+  "/api/v1/me/notifications/{id}/read": async (owner) => {
+    const page = await eventually(
+      () =>
+        api("GET", "/api/v1/me/notifications", { token: owner.accessToken }).then((r) =>
+          r.json<{ items: { id: string }[] }>(),
+        ),
+      (p) => p.items.length > 0,
+    );
+    return { id: page.items[0]!.id };
+  },
   "/api/v1/vendor/inventory/{sku}": async (owner) => ({
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
     body: { onHand: 5 },

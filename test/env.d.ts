@@ -17,6 +17,9 @@ declare global {
       REVIEWS_DB: D1Database;
       REVIEWS_MIGRATIONS: D1Migration[];
       STRIPE_FAKE_URL: string;
+      /** The local mailbox the notifications Worker sends to (scripts/mailbox). */
+      MAILBOX_URL: string;
+      NOTIFICATIONS_INBOX: Queue;
       STRIPE_WEBHOOK_SECRET: string;
       ORDERS_MIGRATIONS: D1Migration[];
       ORDERS_INBOX: Queue;

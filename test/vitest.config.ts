@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { bundledWorker } from "../scripts/bundle-worker.ts";
-import { WEBHOOK_SECRET } from "./global-setup.ts";
+import { MAILBOX_API_KEY, WEBHOOK_SECRET } from "./global-setup.ts";
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -30,11 +30,8 @@ export default defineConfig(async () => {
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
-  const afterSale = [
-    await bundledWorker("shipping", quiet),
-    await bundledWorker("notifications", quiet),
-    await bundledWorker("reviews", quiet),
-  ];
+  const notifications = await bundledWorker("notifications", { ...quiet, EMAIL_API_KEY: MAILBOX_API_KEY });
+  const afterSale = [await bundledWorker("shipping", quiet), await bundledWorker("reviews", quiet)];
   // For readiness.test.ts: the users Worker with its database unbound (and off its queues),
   // and a Worker whose ready() answers after the gateway has stopped waiting.
   const notReady = [
@@ -67,13 +64,23 @@ export default defineConfig(async () => {
           workers: [
             ...workers,
             { ...payments, bindings: { ...payments.bindings, ...stripe(inject("stripeUrl")) } },
+            // Mail goes to the local mailbox (started by global-setup.ts), read back by test/notifications.test.ts.
+            {
+              ...notifications,
+              bindings: { ...notifications.bindings, EMAIL_API_URL: inject("mailboxUrl") },
+            },
             ...afterSale,
             ...notReady,
           ],
           serviceBindings: { USERS_WITHOUT_DB: "users-without-db", SLOW_WORKER: "slow-worker" },
           // Tests may play the payments Worker and publish payment.* events to the orders inbox,
           // and play auth, publishing user.registered events to the users inbox.
-          queueProducers: { ORDERS_INBOX: "orders-inbox", USERS_INBOX: "users-inbox" },
+          // and play auth's verification mail request to the notifications inbox.
+          queueProducers: {
+            ORDERS_INBOX: "orders-inbox",
+            USERS_INBOX: "users-inbox",
+            NOTIFICATIONS_INBOX: "notifications-inbox",
+          },
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {
             AUTH_DB: "7d3a4c8e-0a11-4c1e-9a51-000000000a01",
@@ -90,6 +97,7 @@ export default defineConfig(async () => {
             ...migrations,
             ...stripe(inject("stripeUrl")),
             STRIPE_FAKE_URL: inject("stripeUrl"),
+            MAILBOX_URL: inject("mailboxUrl"),
             KEY_ENCRYPTION_SECRET: keySecret,
             ...quiet,
             // The gateway's login throttle at sizes a test can watch (test/security.test.ts).

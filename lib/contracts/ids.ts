@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   order: "ord",
   subOrder: "sub",
   refundRequest: "rfq",
+  notification: "ntf",
+  delivery: "dlv",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,3 +1,46 @@
+import { createServer } from "node:net";
+import { mergeConfig } from "vitest/config";
 import { workerProject } from "../../vitest.worker.ts";
 
-export default workerProject("notifications");
+// Stand-ins for the Workers that name recipients: every user has a profile `<id>@example.test` (except ids
+// starting usr_unknown), every store `ven_x` is owned by `usr_owner_ven_x`, and there are two admins.
+const users = `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  profile(id) { return id.startsWith("usr_unknown") ? null : { id, email: id + "@example.test", name: "Name of " + id }; }
+}`;
+const vendors = `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  vendor(id) { return { id, name: "Store " + id, slug: id, status: "approved", commissionBps: 1000, ownerUserId: "usr_owner_" + id }; }
+}`;
+const auth = `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  admins() { return ["usr_admin1", "usr_admin2"].map((id) => ({ id, email: id + "@example.test", name: id, createdAt: "" })); }
+}`;
+
+/** A free port for the mailbox the tests' emails go to (started by scripts/mailbox/global-setup.ts in this process). */
+const port = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const address = probe.address();
+    probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+  });
+});
+process.env.NOTIFICATIONS_TEST_MAILBOX_PORT = String(port);
+
+const project = workerProject("notifications", {
+  bindings: {
+    EMAIL_API_URL: `http://127.0.0.1:${port}`,
+    EMAIL_API_KEY: "mailbox_test",
+    PUBLIC_URL: "https://shop.example.test",
+    EMAIL_RETRY_BASE_SECONDS: "0",
+    QUEUE_RETRY_BASE_SECONDS: "0",
+  },
+  workers: [
+    { name: "users", modules: true, script: users },
+    { name: "vendors", modules: true, script: vendors },
+    { name: "auth", modules: true, script: auth },
+  ],
+});
+
+export default mergeConfig(await project({ command: "serve", mode: "test" }), {
+  test: { globalSetup: ["../../scripts/mailbox/global-setup.ts"] },
+});

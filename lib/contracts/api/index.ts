@@ -1,6 +1,7 @@
 import { authRoutes } from "./auth.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { DEAD_LETTER_API } from "./dead-letters.ts";
+import { notificationsRoutes } from "./notifications.ts";
 import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
@@ -16,6 +17,7 @@ export const API_TAGS = {
   cart: "The shopping cart, for guests (by `x-cart-id`) and signed-in shoppers.",
   orders: "Checkout, shoppers' orders and stores' sub-orders.",
   payments: "Payouts to stores, refunds and Stripe's webhook.",
+  notifications: "The signed-in user's in-app notifications and which optional ones they get.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -33,5 +35,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "ORDERS", tag: "cart", routes: cartRoutes },
   { service: "ORDERS", tag: "orders", routes: ordersRoutes },
   { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
+  { service: "NOTIFICATIONS", tag: "notifications", routes: notificationsRoutes },
   ...DEAD_LETTER_API,
 ];

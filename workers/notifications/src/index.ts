@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
+import { armDeliveryRelay, deliveryRelay } from "#do/delivery-relay.ts";
 import type { Readiness, ReadyRpc } from "#lib/contracts/rpc.ts";
 import { pingD1 } from "#lib/db/ping.ts";
 import { readiness } from "#lib/http/ready.ts";
@@ -7,17 +8,35 @@ import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { consumers } from "./consumers/index.ts";
+import { sendDue } from "./services/deliveries.ts";
+import { emailSender } from "./services/email.ts";
+import { templates } from "./services/templates.ts";
 
-/** Its RPC interface goes in lib/contracts/rpc.ts (extending ReadyRpc) once another Worker calls it. */
+/** Sends the emails that are due; the queue handler after each batch, and the relay's alarm after a crash. */
+function flushDeliveries(env: Env): Promise<number | null> {
+  return sendDue(drizzle(env.DB), {
+    sender: emailSender(env),
+    from: env.EMAIL_FROM,
+    retryBaseSeconds: env.EMAIL_RETRY_BASE_SECONDS,
+  });
+}
+
+export const DeliveryRelay = deliveryRelay<Env>(flushDeliveries);
+export type DeliveryRelay = InstanceType<typeof DeliveryRelay>;
+
 export default class NotificationsWorker extends WorkerEntrypoint<Env> implements ReadyRpc {
   override fetch(request: Request): Response | Promise<Response> {
     return app.fetch(request, this.env, this.ctx);
   }
 
+  /** Each batch records its notifications and pending emails in D1, then sends them once that committed. */
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
     if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "notifications", this.env);
-    await consumeBatch(batch, db, consumers, "notifications", this.env);
+    await armDeliveryRelay(this.env.DELIVERY_RELAY);
+    const ctx = { env: this.env, t: templates(this.env.PUBLIC_URL) };
+    await consumeBatch(batch, db, consumers(ctx), "notifications", this.env);
+    await flushDeliveries(this.env);
   }
 
   ready(): Promise<Readiness> {

@@ -1,7 +1,5 @@
 import { createRoutes } from "#lib/http/app.ts";
+import { inboxRoutes } from "./inbox.ts";
+import { preferenceRoutes } from "./preferences.ts";
 
-/**
- * Public routes: declare each in lib/contracts/api/notifications.ts with `apiRoute` (method, path, operationId,
- * summary, description, schemas, `x-access`), add it to PUBLIC_API with its tag, then implement it here with `.openapi(route, handler)`.
- */
-export const routes = createRoutes<Env>();
+export const routes = createRoutes<Env>().route("/", inboxRoutes).route("/", preferenceRoutes);
