@@ -32,10 +32,17 @@ const PRODUCERS: Record<string, string> = {
 
 const root = new URL("../../../", import.meta.url);
 const workers = readdirSync(new URL("workers/", root)).filter((name) => name !== "gateway");
-const configs = new Map(
+/** What this suite reads of a Worker's wrangler file. */
+interface QueueConfig {
+  queues: {
+    producers?: { binding: string; queue: string }[];
+    consumers?: { queue: string; dead_letter_queue?: string }[];
+  };
+}
+const configs = new Map<string, QueueConfig>(
   workers.map((name) => [
     name,
-    unstable_readConfig({ config: new URL(`workers/${name}/wrangler.toml`, root).pathname }),
+    unstable_readConfig({ config: new URL(`workers/${name}/wrangler.toml`, root).pathname }) as QueueConfig,
   ]),
 );
 const queueOf = (binding: InboxBinding) => `${binding.slice("INBOX_".length).toLowerCase()}-inbox`;
