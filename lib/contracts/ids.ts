@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   order: "ord",
   subOrder: "sub",
   refundRequest: "rfq",
+  webhookEndpoint: "whe",
+  webhookDelivery: "whd",
+  webhookEvent: "wev",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,6 +5,7 @@ import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
+import { vendorWebhookRoutes } from "./vendor-webhooks.ts";
 import { vendorsRoutes } from "./vendors.ts";
 
 /** The OpenAPI tags, one per group of routes below: generated clients make one class of each. */
@@ -16,6 +17,7 @@ export const API_TAGS = {
   cart: "The shopping cart, for guests (by `x-cart-id`) and signed-in shoppers.",
   orders: "Checkout, shoppers' orders and stores' sub-orders.",
   payments: "Payouts to stores, refunds and Stripe's webhook.",
+  webhooks: "Signed webhooks to a store's own URLs: its endpoints, their secrets and the delivery log.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -33,5 +35,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "ORDERS", tag: "cart", routes: cartRoutes },
   { service: "ORDERS", tag: "orders", routes: ordersRoutes },
   { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
+  { service: "NOTIFICATIONS", tag: "webhooks", routes: vendorWebhookRoutes },
   ...DEAD_LETTER_API,
 ];

@@ -7,6 +7,10 @@ import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
 import { consumers } from "./consumers/index.ts";
+import { deliverWebhooks } from "./webhooks/deliver.ts";
+import { armWebhookSweeper, dispatchPending } from "./webhooks/dispatch.ts";
+
+export { WebhookSweeper } from "#do/webhook-sweeper.ts";
 
 /** Its RPC interface goes in lib/contracts/rpc.ts (extending ReadyRpc) once another Worker calls it. */
 export default class NotificationsWorker extends WorkerEntrypoint<Env> implements ReadyRpc {
@@ -16,8 +20,12 @@ export default class NotificationsWorker extends WorkerEntrypoint<Env> implement
 
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
+    if (batch.queue === "vendor-webhooks") return deliverWebhooks(batch, this.env);
     if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "notifications", this.env);
+    // Consumers may add webhook deliveries: the sweeper is armed first, and they are sent once committed.
+    await armWebhookSweeper(this.env);
     await consumeBatch(batch, db, consumers, "notifications", this.env);
+    await dispatchPending(this.env, db);
   }
 
   ready(): Promise<Readiness> {
