@@ -43,7 +43,7 @@ async function handle(message: Message<unknown>, env: Env, db: DrizzleD1Database
         .where(eq(webhookDeliveries.id, deliveryId))
     : [];
   // Done already, redelivered since (a newer round has its own message), or gone with its endpoint.
-  if (!row || row.delivery.status !== "pending" || row.delivery.round !== round) return message.ack();
+  if (row?.delivery.status !== "pending" || row.delivery.round !== round) return message.ack();
   const { delivery, endpoint } = row;
   const thisRound = and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.round, delivery.round));
   if (!endpoint?.active) {
@@ -149,7 +149,8 @@ async function post(url: string, body: string, secret: string, deliveryId: strin
 /** The answer's status and the start of its body (only the first chunk is read). */
 async function errorOf(res: Response): Promise<string> {
   const location = res.headers.get("location");
-  if (res.status >= 300 && res.status < 400) return `HTTP ${res.status}: redirect${location ? ` to ${location}` : ""} not followed.`.slice(0, ERROR_CHARS);
+  if (res.status >= 300 && res.status < 400)
+    return `HTTP ${res.status}: redirect${location ? ` to ${location}` : ""} not followed.`.slice(0, ERROR_CHARS);
   const reader = res.body?.getReader();
   const chunk = reader ? await reader.read() : undefined;
   await reader?.cancel();

@@ -35,7 +35,10 @@ export const deliveryRoutes = createRoutes<Env>()
   .openapi(getWebhookDelivery, async (c) => {
     const vendorId = requireVendor(c);
     const db = drizzle(c.env.DB);
-    const [row] = await db.select().from(webhookDeliveries).where(ownDelivery(vendorId, c.req.valid("param").id));
+    const [row] = await db
+      .select()
+      .from(webhookDeliveries)
+      .where(ownDelivery(vendorId, c.req.valid("param").id));
     if (!row) throw new ProblemError(404, "No such webhook delivery.");
     const attempts = await db
       .select()
@@ -73,7 +76,13 @@ export const deliveryRoutes = createRoutes<Env>()
     // A new round: any message of the previous one still on the queue is dropped when it arrives.
     const [row] = await db
       .update(webhookDeliveries)
-      .set({ status: "pending", round: sql`${webhookDeliveries.round} + 1`, roundAttempts: 0, dueAt: null, nextAttemptAt: null })
+      .set({
+        status: "pending",
+        round: sql`${webhookDeliveries.round} + 1`,
+        roundAttempts: 0,
+        dueAt: null,
+        nextAttemptAt: null,
+      })
       .where(ownDelivery(vendorId, id))
       .returning();
     if (!row) throw new ProblemError(404, "No such webhook delivery.");

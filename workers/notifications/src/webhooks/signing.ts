@@ -1,11 +1,11 @@
-import { encodeBase64Url } from "hono/utils/encode";
+import { base64url } from "jose";
 import { seal, unseal } from "#lib/crypto.ts";
 
 const SEAL_PURPOSE = "notifications webhook secret v1";
 
 /** A new signing secret: `whsec_` and 32 random bytes, base64url. */
 export function newWebhookSecret(): string {
-  return `whsec_${encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)).buffer)}`;
+  return `whsec_${base64url.encode(crypto.getRandomValues(new Uint8Array(32)))}`;
 }
 
 export const sealSecret = (key: string, secret: string) => seal(key, secret, SEAL_PURPOSE);
