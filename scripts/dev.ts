@@ -15,6 +15,14 @@ const stripePort = process.env.STRIPE_FAKE_PORT ?? "12111";
 // Local secrets, made once per checkout and never committed (.gitignore has .dev.vars).
 const authVars = `${ROOT}workers/auth/.dev.vars`;
 if (!existsSync(authVars)) writeFileSync(authVars, `KEY_ENCRYPTION_SECRET=${randomBytes(32).toString("hex")}\n`);
+// Vendors' webhook secrets are sealed with WEBHOOK_SECRET_KEY; locally webhooks may go to http://localhost receivers.
+const notificationsVars = `${ROOT}workers/notifications/.dev.vars`;
+if (!existsSync(notificationsVars)) {
+  writeFileSync(
+    notificationsVars,
+    `WEBHOOK_SECRET_KEY=${randomBytes(32).toString("hex")}\nALLOW_LOCAL_WEBHOOK_URLS=true\n`,
+  );
+}
 // payments talks to the local Stripe-compatible server; put real test-mode keys here (and drop STRIPE_API_BASE) to use Stripe.
 const paymentsVars = `${ROOT}workers/payments/.dev.vars`;
 if (!existsSync(paymentsVars)) {

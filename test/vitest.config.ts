@@ -32,7 +32,12 @@ export default defineConfig(async () => {
   const payments = await bundledWorker("payments", quiet);
   const afterSale = [
     await bundledWorker("shipping", quiet),
-    await bundledWorker("notifications", quiet),
+    // Vendors' webhooks may go to a local receiver in system tests.
+    await bundledWorker("notifications", {
+      ...quiet,
+      WEBHOOK_SECRET_KEY: crypto.randomUUID(),
+      ALLOW_LOCAL_WEBHOOK_URLS: "true",
+    }),
     await bundledWorker("reviews", quiet),
   ];
   // For readiness.test.ts: the users Worker with its database unbound (and off its queues),

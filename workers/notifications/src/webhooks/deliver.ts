@@ -105,7 +105,8 @@ async function handle(message: Message<unknown>, env: Env, db: DrizzleD1Database
       })
       .where(eq(webhookEndpoints.id, endpoint.id)),
   ]);
-  log(ok ? "info" : "warn", "notifications", {
+  // A receiver that is down is the vendor's concern: only giving up on a delivery is a warning.
+  log(ok || retry ? "info" : "warn", "notifications", {
     route: "queue vendor-webhooks",
     deliveryId: delivery.id,
     attempt,
