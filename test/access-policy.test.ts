@@ -194,10 +194,7 @@ const OWNED_RECORDS: Record<
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
     body: { onHand: 5 },
   }),
-  "/api/v1/vendor/webhook-endpoints/{id}": async (owner) => ({
-    id: await webhookEndpointOf(owner),
-    body: { description: "matrix" },
-  }),
+  "/api/v1/vendor/webhook-endpoints/{id}": async (owner) => ({ id: await webhookEndpointOf(owner) }),
   "/api/v1/vendor/webhook-endpoints/{id}/rotate-secret": async (owner) => ({ id: await webhookEndpointOf(owner) }),
   "/api/v1/vendor/webhook-deliveries/{id}": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
   "/api/v1/vendor/webhook-deliveries/{id}/redeliver": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
