@@ -3,7 +3,7 @@
 // seeds the marketplace and prints where everything is.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { run } from "./run.ts";
 import { ROOT, STATE_DIR, workers } from "./workers.ts";
 
@@ -14,23 +14,35 @@ const stripePort = process.env.STRIPE_FAKE_PORT ?? "12111";
 const mailboxPort = process.env.MAILBOX_PORT ?? "12025";
 const mailboxKey = "mailbox_local";
 
-// Local secrets, made once per checkout and never committed (.gitignore has .dev.vars).
-const authVars = `${ROOT}workers/auth/.dev.vars`;
-if (!existsSync(authVars)) writeFileSync(authVars, `KEY_ENCRYPTION_SECRET=${randomBytes(32).toString("hex")}\n`);
-// payments talks to the local Stripe-compatible server; put real test-mode keys here (and drop STRIPE_API_BASE) to use Stripe.
-const paymentsVars = `${ROOT}workers/payments/.dev.vars`;
-if (!existsSync(paymentsVars)) {
-  writeFileSync(
-    paymentsVars,
-    `STRIPE_SECRET_KEY=sk_test_local\nSTRIPE_WEBHOOK_SECRET=whsec_local\nSTRIPE_API_BASE=http://127.0.0.1:${stripePort}\n`,
-  );
+/**
+ * Local secrets and settings in a Worker's .dev.vars (never committed: .gitignore has it). A key already there is
+ * kept, so a developer's own values (real Stripe test keys, say) survive; a key a newer checkout needs is added.
+ */
+function ensureDevVars(worker: string, defaults: Record<string, string>): void {
+  const file = `${ROOT}workers/${worker}/.dev.vars`;
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const present = new Set(current.split("\n").map((line) => line.split("=")[0]?.trim()));
+  const missing = Object.entries(defaults).filter(([key]) => !present.has(key));
+  if (missing.length === 0) return;
+  const prefix = current && !current.endsWith("\n") ? "\n" : "";
+  writeFileSync(file, `${current}${prefix}${missing.map(([key, value]) => `${key}=${value}\n`).join("")}`);
 }
 
-// notifications sends through the local mailbox's HTTP API; drop EMAIL_API_URL to use the send_email binding.
-const notificationsVars = `${ROOT}workers/notifications/.dev.vars`;
-if (!existsSync(notificationsVars)) {
-  writeFileSync(notificationsVars, `EMAIL_API_URL=http://127.0.0.1:${mailboxPort}\nEMAIL_API_KEY=${mailboxKey}\n`);
-}
+ensureDevVars("auth", { KEY_ENCRYPTION_SECRET: randomBytes(32).toString("hex") });
+// payments talks to the local Stripe-compatible server; put real test-mode keys here (and drop STRIPE_API_BASE) to use Stripe.
+ensureDevVars("payments", {
+  STRIPE_SECRET_KEY: "sk_test_local",
+  STRIPE_WEBHOOK_SECRET: "whsec_local",
+  STRIPE_API_BASE: `http://127.0.0.1:${stripePort}`,
+});
+// notifications sends through the local mailbox's HTTP API (set EMAIL_API_URL empty to use the send_email binding);
+// vendors' webhook secrets are sealed with WEBHOOK_SECRET_KEY; locally webhooks may go to http://localhost receivers.
+ensureDevVars("notifications", {
+  EMAIL_API_URL: `http://127.0.0.1:${mailboxPort}`,
+  EMAIL_API_KEY: mailboxKey,
+  WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+  ALLOW_LOCAL_WEBHOOK_URLS: "true",
+});
 
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 

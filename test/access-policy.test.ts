@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "#lib/contracts/access.ts";
 import { PUBLIC_API } from "#lib/contracts/api/index.ts";
@@ -112,6 +113,28 @@ async function paidOrderWithShares() {
   return paid;
 }
 
+/** A webhook endpoint of the vendor's (a local URL nothing listens on: a redelivery just fails). */
+async function webhookEndpointOf(vendor: Session) {
+  const res = await api("POST", "/api/v1/vendor/webhook-endpoints", {
+    token: vendor.accessToken,
+    body: { url: "http://127.0.0.1:9/hooks", events: ["sub_order.paid"] },
+  });
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** A delivery to one of the vendor's endpoints, written as the notifications Worker records one. */
+async function webhookDeliveryOf(vendor: Session) {
+  const endpointId = await webhookEndpointOf(vendor);
+  const id = `whd_${crypto.randomUUID()}`;
+  await env.NOTIFICATIONS_DB.prepare(
+    `INSERT INTO webhook_deliveries (id, vendor_id, endpoint_id, event_id, kind, key, payload, status, created_at)
+     SELECT ?1, vendor_id, id, 'wev_matrix', 'sub_order.paid', ?1, '{}', 'failed', ?2 FROM webhook_endpoints WHERE id = ?3`,
+  )
+    .bind(id, new Date().toISOString(), endpointId)
+    .run();
+  return id;
+}
+
 /** A paid order's sub-order of vendor A's, once the vendor's list shows it. */
 async function subOrderOf(vendor: Session) {
   const order = await orderOf(sessions.customerA);
@@ -182,6 +205,10 @@ const OWNED_RECORDS: Record<
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
     body: { onHand: 5 },
   }),
+  "/api/v1/vendor/webhook-endpoints/{id}": async (owner) => ({ id: await webhookEndpointOf(owner) }),
+  "/api/v1/vendor/webhook-endpoints/{id}/rotate-secret": async (owner) => ({ id: await webhookEndpointOf(owner) }),
+  "/api/v1/vendor/webhook-deliveries/{id}": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
+  "/api/v1/vendor/webhook-deliveries/{id}/redeliver": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
 };
 
 const sessions = {} as Record<Exclude<ActorName, "anonymous">, Session>;

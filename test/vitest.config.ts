@@ -30,7 +30,13 @@ export default defineConfig(async () => {
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
-  const notifications = await bundledWorker("notifications", { ...quiet, EMAIL_API_KEY: MAILBOX_API_KEY });
+  const notifications = await bundledWorker("notifications", {
+    ...quiet,
+    EMAIL_API_KEY: MAILBOX_API_KEY,
+    WEBHOOK_SECRET_KEY: crypto.randomUUID(),
+    // Vendors' webhooks may go to a local receiver in system tests.
+    ALLOW_LOCAL_WEBHOOK_URLS: "true",
+  });
   const afterSale = [await bundledWorker("shipping", quiet), await bundledWorker("reviews", quiet)];
   // For readiness.test.ts: the users Worker with its database unbound (and off its queues),
   // and a Worker whose ready() answers after the gateway has stopped waiting.

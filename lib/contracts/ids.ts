@@ -18,6 +18,9 @@ export const ID_PREFIXES = {
   refundRequest: "rfq",
   notification: "ntf",
   delivery: "dlv",
+  webhookEndpoint: "whe",
+  webhookDelivery: "whd",
+  webhookEvent: "wev",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

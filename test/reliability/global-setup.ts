@@ -70,6 +70,7 @@ export default async function setup(project: TestProject) {
     logFile: `${ROOT}reports/reliability-wrangler.log`,
     secrets: {
       KEY_ENCRYPTION_SECRET: keySecret,
+      WEBHOOK_SECRET_KEY: crypto.randomUUID(),
       STRIPE_SECRET_KEY: "sk_test_reliability",
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       STRIPE_API_BASE: stripe.url,

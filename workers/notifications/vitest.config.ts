@@ -33,6 +33,11 @@ const project = workerProject("notifications", {
     PUBLIC_URL: "https://shop.example.test",
     EMAIL_RETRY_BASE_SECONDS: "0",
     QUEUE_RETRY_BASE_SECONDS: "0",
+    // Small limits a test can reach; retries 1 s, 2 s, … so a failing receiver is given up on in seconds.
+    WEBHOOK_SECRET_KEY: crypto.randomUUID(),
+    WEBHOOK_MAX_ENDPOINTS: "3",
+    WEBHOOK_MAX_ATTEMPTS: "3",
+    WEBHOOK_RETRY_BASE_SECONDS: "1",
   },
   workers: [
     { name: "users", modules: true, script: users },

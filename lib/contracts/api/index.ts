@@ -6,6 +6,7 @@ import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
+import { vendorWebhookRoutes } from "./vendor-webhooks.ts";
 import { vendorsRoutes } from "./vendors.ts";
 
 /** The OpenAPI tags, one per group of routes below: generated clients make one class of each. */
@@ -18,6 +19,7 @@ export const API_TAGS = {
   orders: "Checkout, shoppers' orders and stores' sub-orders.",
   payments: "Payouts to stores, refunds and Stripe's webhook.",
   notifications: "The signed-in user's in-app notifications and which optional ones they get.",
+  webhooks: "Signed webhooks to a store's own URLs: its endpoints, their secrets and the delivery log.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -36,5 +38,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "ORDERS", tag: "orders", routes: ordersRoutes },
   { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
   { service: "NOTIFICATIONS", tag: "notifications", routes: notificationsRoutes },
+  { service: "NOTIFICATIONS", tag: "webhooks", routes: vendorWebhookRoutes },
   ...DEAD_LETTER_API,
 ];

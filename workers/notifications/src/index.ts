@@ -24,6 +24,11 @@ function flushDeliveries(env: Env): Promise<number | null> {
 export const DeliveryRelay = deliveryRelay<Env>(flushDeliveries);
 export type DeliveryRelay = InstanceType<typeof DeliveryRelay>;
 
+import { deliverWebhooks } from "./webhooks/deliver.ts";
+import { armWebhookSweeper, dispatchPending } from "./webhooks/dispatch.ts";
+
+export { WebhookSweeper } from "#do/webhook-sweeper.ts";
+
 export default class NotificationsWorker extends WorkerEntrypoint<Env> implements ReadyRpc {
   override fetch(request: Request): Response | Promise<Response> {
     return app.fetch(request, this.env, this.ctx);
@@ -32,11 +37,14 @@ export default class NotificationsWorker extends WorkerEntrypoint<Env> implement
   /** Each batch records its notifications and pending emails in D1, then sends them once that committed. */
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
+    if (batch.queue === "vendor-webhooks") return deliverWebhooks(batch, this.env);
     if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "notifications", this.env);
+    // Consumers record emails and webhook deliveries; both relays are armed first, and both are sent once committed.
     await armDeliveryRelay(this.env.DELIVERY_RELAY);
+    await armWebhookSweeper(this.env);
     const ctx = { env: this.env, t: templates(this.env.PUBLIC_URL) };
     await consumeBatch(batch, db, consumers(ctx), "notifications", this.env);
-    await flushDeliveries(this.env);
+    await Promise.all([flushDeliveries(this.env), dispatchPending(this.env, db)]);
   }
 
   ready(): Promise<Readiness> {

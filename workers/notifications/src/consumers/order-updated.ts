@@ -27,7 +27,13 @@ export function onOrderUpdated({ env, t }: ConsumerContext): Consumer<typeof Ord
       );
       statements.push(...(await notify(db, shopper, t.orderReceipt(order, names))));
       for (const sub of order.subOrders) {
-        statements.push(...(await notifyVendor(env, db, sub.vendorId, () => t.vendorNewOrder(order, sub))));
+        statements.push(
+          ...(await notifyVendor(env, db, sub.vendorId, () => t.vendorNewOrder(order, sub), {
+            orderId: order.id,
+            subOrder: sub,
+            shippingAddress: order.shippingAddress,
+          })),
+        );
         if ((sub.status === "shipped" || sub.status === "delivered") && sub.carrier && sub.trackingNumber)
           statements.push(
             ...(await notify(db, shopper, t.orderShipped(order.id, sub.id, sub.carrier, sub.trackingNumber))),

@@ -21,8 +21,12 @@ export function onRefundSucceeded({ env, t }: ConsumerContext): Consumer<typeof 
       const sub = order.data.subOrders.find((s) => s.id === data.subOrderId);
       if (sub) {
         statements.push(
-          ...(await notifyVendor(env, db, sub.vendorId, () =>
-            t.vendorRefund(sub.id, data.refundId, data.amount, data.currency),
+          ...(await notifyVendor(
+            env,
+            db,
+            sub.vendorId,
+            () => t.vendorRefund(sub.id, data.refundId, data.amount, data.currency),
+            { ...data },
           )),
         );
       }

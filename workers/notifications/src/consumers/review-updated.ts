@@ -15,7 +15,7 @@ export function onReviewUpdated({ env, t }: ConsumerContext): Consumer<typeof Re
       if (!(await isNewer(db, "review", review.id, version))) return [];
       const statements: BatchItem<"sqlite">[] = [keepSnapshot(db, "review", review.id, version, review.userId, review)];
       if (!review.visible) return statements;
-      statements.push(...(await notifyVendor(env, db, review.vendorId, () => t.vendorNewReview(review))));
+      statements.push(...(await notifyVendor(env, db, review.vendorId, () => t.vendorNewReview(review), { review })));
       if (review.reply)
         statements.push(
           ...(await notify(db, await userRecipient(env, review.userId), t.reviewReply(review, review.reply.body))),

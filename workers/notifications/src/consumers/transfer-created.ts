@@ -7,8 +7,12 @@ export function onTransferCreated({ env, t }: ConsumerContext): Consumer<typeof 
   return {
     event: TransferCreated,
     effect: ({ data }, db) =>
-      notifyVendor(env, db, data.vendorId, () =>
-        t.vendorTransfer(data.transferId, data.subOrderId, data.amount, data.currency),
+      notifyVendor(
+        env,
+        db,
+        data.vendorId,
+        () => t.vendorTransfer(data.transferId, data.subOrderId, data.amount, data.currency),
+        { ...data },
       ),
   };
 }

@@ -17,17 +17,29 @@ export function vendorConsumers({ env, t }: ConsumerContext): Consumer[] {
   const approved: Consumer<typeof VendorApproved> = {
     event: VendorApproved,
     effect: (event, db) =>
-      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "approved", undefined)),
+      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "approved", undefined), {
+        vendorId: event.data.vendorId,
+        decision: "approved",
+        reason: null,
+      }),
   };
   const rejected: Consumer<typeof VendorRejected> = {
     event: VendorRejected,
     effect: (event, db) =>
-      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "rejected", event.data.reason)),
+      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "rejected", event.data.reason), {
+        vendorId: event.data.vendorId,
+        decision: "rejected",
+        reason: event.data.reason ?? null,
+      }),
   };
   const suspended: Consumer<typeof VendorSuspended> = {
     event: VendorSuspended,
     effect: (event, db) =>
-      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "suspended", event.data.reason)),
+      notifyVendor(env, db, event.data.vendorId, (v) => t.vendorDecision(event.id, v, "suspended", event.data.reason), {
+        vendorId: event.data.vendorId,
+        decision: "suspended",
+        reason: event.data.reason ?? null,
+      }),
   };
   return [applied, approved, rejected, suspended];
 }

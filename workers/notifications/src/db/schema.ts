@@ -83,3 +83,4 @@ export const preferences = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.kind] })],
 );
+export { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../webhooks/schema.ts";

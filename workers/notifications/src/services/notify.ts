@@ -1,9 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { isTransactional } from "#lib/contracts/api/notifications.ts";
+import { isTransactional, type NotificationKind } from "#lib/contracts/api/notifications.ts";
+import type { WebhookEventKind } from "#lib/contracts/api/vendor-webhooks.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { deliveries, notifications, preferences } from "../db/schema.ts";
+import { webhookDeliveries } from "../webhooks/seam.ts";
 import { type Recipient, type RecipientEnv, userRecipient, vendorOf } from "./recipients.ts";
 import type { Message } from "./templates.ts";
 
@@ -63,17 +65,34 @@ async function wants(db: DrizzleD1Database, userId: string, message: Message): P
 
 export type Vendor = Awaited<ReturnType<typeof vendorOf>>;
 
+/** The webhook event a store's endpoints subscribe to for each vendor-facing kind. */
+const WEBHOOK_KINDS: Partial<Record<NotificationKind, WebhookEventKind>> = {
+  vendor_decision: "vendor.decision",
+  vendor_new_order: "sub_order.paid",
+  vendor_refund: "sub_order.refunded",
+  vendor_transfer: "transfer.created",
+  vendor_new_review: "review.created",
+};
+
 /**
- * Every vendor-facing notification goes through here: today the store owner's
- * inbox and email; the place for further channels to a store (its webhooks).
+ * Every vendor-facing notification goes through here: the store owner's inbox
+ * and email (as the owner's preferences allow), and a signed delivery of `data`
+ * to each of the store's webhook endpoints subscribed to it (whatever the owner's
+ * email preferences). Both are keyed by the message's key: once per fact.
  */
 export async function notifyVendor(
   env: RecipientEnv,
   db: DrizzleD1Database,
   vendorId: string,
   compose: (vendor: Vendor) => Message,
+  data: Record<string, unknown>,
 ): Promise<BatchItem<"sqlite">[]> {
   const vendor = await vendorOf(env, vendorId);
   const owner = await userRecipient(env, vendor.ownerUserId);
-  return notify(db, owner, compose(vendor));
+  const message = compose(vendor);
+  const kind = WEBHOOK_KINDS[message.kind];
+  return [
+    ...(await notify(db, owner, message)),
+    ...(kind ? await webhookDeliveries(db, { vendorId, kind, data, key: message.key }) : []),
+  ];
 }
