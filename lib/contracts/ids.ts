@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   order: "ord",
   subOrder: "sub",
   refundRequest: "rfq",
+  shippingProfile: "spf",
+  shipment: "shp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
