@@ -30,8 +30,10 @@ export default defineConfig(async () => {
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
+  // The shipping Worker's carrier webhook secrets (the tests sign carrier events with them).
+  const carrierSecrets = { CARRIER_WEBHOOK_SECRETS: JSON.stringify({ dhl: crypto.randomUUID() }) };
   const afterSale = [
-    await bundledWorker("shipping", quiet),
+    await bundledWorker("shipping", { ...quiet, ...carrierSecrets }),
     await bundledWorker("notifications", quiet),
     await bundledWorker("reviews", quiet),
   ];
@@ -89,6 +91,7 @@ export default defineConfig(async () => {
           bindings: {
             ...migrations,
             ...stripe(inject("stripeUrl")),
+            ...carrierSecrets,
             STRIPE_FAKE_URL: inject("stripeUrl"),
             KEY_ENCRYPTION_SECRET: keySecret,
             ...quiet,
