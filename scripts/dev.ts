@@ -24,6 +24,13 @@ if (!existsSync(paymentsVars)) {
   );
 }
 
+// The carriers' webhook secrets; `npm run carrier` signs its events with them.
+const shippingVars = `${ROOT}workers/shipping/.dev.vars`;
+if (!existsSync(shippingVars)) {
+  const secrets = Object.fromEntries(["dhl", "ups", "postnord"].map((c) => [c, `carrier_local_${c}`]));
+  writeFileSync(shippingVars, `CARRIER_WEBHOOK_SECRETS='${JSON.stringify(secrets)}'\n`);
+}
+
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 
 const stripeFake = spawn("node", [`${ROOT}scripts/stripe-fake/main.ts`], {
