@@ -23,12 +23,24 @@ export interface DemoProduct {
   stock: number;
 }
 
+export interface DemoShippingZone {
+  name: string;
+  countries: string[];
+  flatRate: number;
+  perKgRate: number;
+  freeShippingThreshold: number | null;
+}
+
 export interface DemoVendor {
   slug: string;
   name: string;
   description: string;
+  /** The store's EUR shipping profile (minor units). */
+  shipping: DemoShippingZone[];
   products: DemoProduct[];
 }
+
+const EU = "AT BE BG HR CY CZ DE DK EE ES FI FR GR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split(" ");
 
 const sizes = (price: number) => ["s", "m", "l"].map((size) => ({ price, attributes: { size } }));
 
@@ -37,6 +49,23 @@ export const DEMO_VENDORS: DemoVendor[] = [
     slug: "nordic-ceramics",
     name: "Nordic Ceramics",
     description: "Stoneware thrown and glazed by hand in a small studio.",
+    shipping: [
+      {
+        name: "Nordics",
+        countries: ["SE", "DK", "NO", "FI", "IS"],
+        flatRate: 590,
+        perKgRate: 200,
+        freeShippingThreshold: 7500,
+      },
+      {
+        name: "Europe",
+        countries: EU.filter((c) => !["SE", "DK", "FI"].includes(c)).concat(["GB", "CH"]),
+        flatRate: 990,
+        perKgRate: 300,
+        freeShippingThreshold: 12000,
+      },
+      { name: "World", countries: ["*"], flatRate: 2490, perKgRate: 800, freeShippingThreshold: null },
+    ],
     products: [
       {
         title: "Stoneware coffee mug",
@@ -83,6 +112,16 @@ export const DEMO_VENDORS: DemoVendor[] = [
     slug: "greenhouse-supply",
     name: "Greenhouse Supply",
     description: "Tools and seeds for small gardens and balconies.",
+    shipping: [
+      { name: "EU", countries: EU, flatRate: 490, perKgRate: 150, freeShippingThreshold: 5000 },
+      {
+        name: "UK and Switzerland",
+        countries: ["GB", "CH"],
+        flatRate: 1290,
+        perKgRate: 250,
+        freeShippingThreshold: null,
+      },
+    ],
     products: [
       {
         title: "Garden trowel",
@@ -126,6 +165,16 @@ export const DEMO_VENDORS: DemoVendor[] = [
     slug: "paper-and-thread",
     name: "Paper & Thread",
     description: "Books to read slowly and clothes to wear for years.",
+    shipping: [
+      {
+        name: "Europe",
+        countries: EU.concat(["GB", "CH", "NO"]),
+        flatRate: 390,
+        perKgRate: 100,
+        freeShippingThreshold: 4000,
+      },
+      { name: "World", countries: ["*"], flatRate: 1490, perKgRate: 400, freeShippingThreshold: 15000 },
+    ],
     products: [
       {
         title: "The quiet garden",

@@ -43,6 +43,10 @@ ensureDevVars("notifications", {
   WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
   ALLOW_LOCAL_WEBHOOK_URLS: "true",
 });
+// The carriers' webhook secrets; `npm run carrier` signs its events with them.
+ensureDevVars("shipping", {
+  CARRIER_WEBHOOK_SECRETS: `'${JSON.stringify(Object.fromEntries(["dhl", "ups", "postnord"].map((c) => [c, `carrier_local_${c}`])))}'`,
+});
 
 await run("node", [`${ROOT}scripts/db-migrate.ts`]);
 

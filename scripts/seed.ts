@@ -67,6 +67,10 @@ async function seedDemoStores(): Promise<void> {
     });
     await api.expect(200, "POST", `/api/v1/admin/vendors/${store.id}/approve`, { token: admin, json: {} });
     const staff = await api.login(email, DEMO_VENDOR_PASSWORD);
+    await api.expect(201, "POST", "/api/v1/vendor/shipping-profiles", {
+      token: staff,
+      json: { name: "Standard", currency: "EUR", zones: vendor.shipping },
+    });
     for (const product of vendor.products) {
       const created = await api.expect<{ id: string; variants: { sku: string }[] }>(
         201,

@@ -153,6 +153,18 @@ async function subOrderOf(vendor: Session) {
   );
   return list.items.find((s) => s.orderId === order.id)!.id;
 }
+/** A shipping profile of the vendor's, each in a currency of its own (a store has one profile per currency). */
+const profileCurrencies = ["USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD"];
+async function shippingProfileOf(owner: Session) {
+  const body = {
+    name: "Matrix",
+    currency: profileCurrencies.shift(),
+    zones: [{ name: "World", countries: ["*"], flatRate: 500, perKgRate: 100, freeShippingThreshold: null }],
+  };
+  const res = await api("POST", "/api/v1/vendor/shipping-profiles", { token: owner.accessToken, body });
+  return { id: (await res.json<{ id: string }>()).id, body };
+}
+
 const OWNED_RECORDS: Record<
   string,
   (owner: Session) => Promise<{ id: string; body?: unknown; headers?: Record<string, string> }>
@@ -200,6 +212,16 @@ const OWNED_RECORDS: Record<
       (p) => p.items.length > 0,
     );
     return { id: page.items[0]!.id };
+  },
+  "/api/v1/vendor/shipping-profiles/{id}": shippingProfileOf,
+  // The customer's order, once shipping has seen it.
+  "/api/v1/orders/{id}/tracking": async (owner) => {
+    const { id } = await orderOf(owner);
+    await eventually(
+      () => api("GET", `/api/v1/orders/${id}/tracking`, { token: owner.accessToken }),
+      (r) => r.status === 200,
+    );
+    return { id };
   },
   "/api/v1/vendor/inventory/{sku}": async (owner) => ({
     id: (await createProduct(owner, { categoryId })).variants[0]!.sku,
@@ -278,7 +300,8 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, body }
         access === "customer" ? (["customerA", "customerB"] as const) : (["vendorA", "vendorB"] as const);
       const record = await fixture!(sessions[owner]);
       const concrete = path.replace(param, record.id);
-      const recordBody = record.body ?? body;
+      // A route without a body (GET, DELETE) gets none, whatever the fixture's other methods need.
+      const recordBody = body === undefined ? undefined : (record.body ?? body);
       expect((await call(method, concrete, other, recordBody, record.headers)).status).toBe(404);
       expect((await call(method, concrete, owner, recordBody, record.headers)).status).not.toBe(404);
     });

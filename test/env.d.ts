@@ -21,6 +21,8 @@ declare global {
       MAILBOX_URL: string;
       NOTIFICATIONS_INBOX: Queue;
       STRIPE_WEBHOOK_SECRET: string;
+      /** The shipping Worker's carrier webhook secrets (a JSON object carrier → secret), to sign carrier events. */
+      CARRIER_WEBHOOK_SECRETS: string;
       ORDERS_MIGRATIONS: D1Migration[];
       ORDERS_INBOX: Queue;
       USERS_INBOX: Queue;

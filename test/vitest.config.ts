@@ -30,6 +30,8 @@ export default defineConfig(async () => {
     await bundledWorker("orders", { ...quiet, PAYMENT_WINDOW_SECONDS: "40" }),
   ];
   const payments = await bundledWorker("payments", quiet);
+  // The shipping Worker's carrier webhook secrets (the tests sign carrier events with them).
+  const carrierSecrets = { CARRIER_WEBHOOK_SECRETS: JSON.stringify({ dhl: crypto.randomUUID() }) };
   const notifications = await bundledWorker("notifications", {
     ...quiet,
     EMAIL_API_KEY: MAILBOX_API_KEY,
@@ -37,7 +39,10 @@ export default defineConfig(async () => {
     // Vendors' webhooks may go to a local receiver in system tests.
     ALLOW_LOCAL_WEBHOOK_URLS: "true",
   });
-  const afterSale = [await bundledWorker("shipping", quiet), await bundledWorker("reviews", quiet)];
+  const afterSale = [
+    await bundledWorker("shipping", { ...quiet, ...carrierSecrets }),
+    await bundledWorker("reviews", quiet),
+  ];
   // For readiness.test.ts: the users Worker with its database unbound (and off its queues),
   // and a Worker whose ready() answers after the gateway has stopped waiting.
   const notReady = [
@@ -102,6 +107,7 @@ export default defineConfig(async () => {
           bindings: {
             ...migrations,
             ...stripe(inject("stripeUrl")),
+            ...carrierSecrets,
             STRIPE_FAKE_URL: inject("stripeUrl"),
             MAILBOX_URL: inject("mailboxUrl"),
             KEY_ENCRYPTION_SECRET: keySecret,

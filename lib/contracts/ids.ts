@@ -21,6 +21,8 @@ export const ID_PREFIXES = {
   webhookEndpoint: "whe",
   webhookDelivery: "whd",
   webhookEvent: "wev",
+  shippingProfile: "spf",
+  shipment: "shp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -73,7 +73,8 @@ export const PROBLEM_TABLE = {
   "invalid-signature": {
     status: 400,
     title: "Invalid webhook signature",
-    description: "The Stripe-Signature header is missing, wrong, stale or from the future.",
+    description:
+      "The webhook's signature header (Stripe-Signature, Carrier-Signature) is missing, wrong, stale or from the future.",
   },
   "invalid-credentials": {
     status: 401,
@@ -102,6 +103,11 @@ export const PROBLEM_TABLE = {
     status: 409,
     title: "Already a vendor member",
     description: "The user already owns or staffs a vendor; a user belongs to at most one.",
+  },
+  "shipping-profile-exists": {
+    status: 409,
+    title: "Shipping profile exists",
+    description: "The store already has a shipping profile in this currency; edit that one.",
   },
   "vendor-transition-refused": {
     status: 409,

@@ -5,6 +5,7 @@ import { notificationsRoutes } from "./notifications.ts";
 import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
 import type { ApiRoute, Service } from "./route.ts";
+import { shippingRoutes } from "./shipping.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorWebhookRoutes } from "./vendor-webhooks.ts";
 import { vendorsRoutes } from "./vendors.ts";
@@ -20,6 +21,7 @@ export const API_TAGS = {
   payments: "Payouts to stores, refunds and Stripe's webhook.",
   notifications: "The signed-in user's in-app notifications and which optional ones they get.",
   webhooks: "Signed webhooks to a store's own URLs: its endpoints, their secrets and the delivery log.",
+  shipping: "Stores' shipping profiles and shipments, shoppers' parcel tracking and carriers' webhook.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -39,5 +41,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
   { service: "NOTIFICATIONS", tag: "notifications", routes: notificationsRoutes },
   { service: "NOTIFICATIONS", tag: "webhooks", routes: vendorWebhookRoutes },
+  { service: "SHIPPING", tag: "shipping", routes: shippingRoutes },
   ...DEAD_LETTER_API,
 ];

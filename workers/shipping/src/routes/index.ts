@@ -1,7 +1,10 @@
 import { createRoutes } from "#lib/http/app.ts";
+import { profileRoutes } from "./profiles.ts";
+import { shipmentRoutes } from "./shipments.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
-/**
- * Public routes: declare each in lib/contracts/api/shipping.ts with `apiRoute` (method, path, operationId,
- * summary, description, schemas, `x-access`), add it to PUBLIC_API with its tag, then implement it here with `.openapi(route, handler)`.
- */
-export const routes = createRoutes<Env>();
+/** Public routes, declared in lib/contracts/api/shipping.ts. */
+export const routes = createRoutes<Env>()
+  .route("/", profileRoutes)
+  .route("/", shipmentRoutes)
+  .route("/", webhookRoutes);
