@@ -16,7 +16,7 @@ const line = (sku: string, vendorId: string, qty: number, unitPrice: number): Or
 });
 
 let n = 0;
-function newOrder(lines: OrderLine[]) {
+function newOrder(lines: OrderLine[], shipping: Record<string, number> = {}) {
   const orderId = `ord_test_${++n}_${Date.now()}`;
   const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
   const input: PlaceInput = {
@@ -24,6 +24,7 @@ function newOrder(lines: OrderLine[]) {
     userId: "usr_shopper",
     lines,
     currency: "EUR",
+    shipping,
     shippingAddress: { recipient: "A", line1: "1 Main St", city: "Springfield", postalCode: "62701", country: "US" },
     paymentWindowSeconds: 900,
     traceId: "trace-test",
