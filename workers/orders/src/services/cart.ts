@@ -55,7 +55,7 @@ export async function pricedCart(
     problems.push(`The cart mixes currencies (${currencies.join(", ")}); an order has one currency.`);
   const subtotal = ok.reduce((sum, line) => sum + (line.lineTotal ?? 0), 0);
   const parcels = parcelsOf(quotes.flatMap((q) => (q.status === "ok" ? [shippableLine(q)] : [])));
-  const shipping = country && currencies.length === 1 ? await shippingOf(env.SHIPPING, country, parcels) : null;
+  const shipping = country && currencies.length <= 1 ? await shippingOf(env.SHIPPING, country, parcels) : null;
   if (shipping && !shipping.ok) problems.push(shipping.problem);
   const byVendor = shipping?.ok ? shipping.byVendor : null;
   const shippingTotal = byVendor ? Object.values(byVendor).reduce((sum, amount) => sum + amount, 0) : null;
