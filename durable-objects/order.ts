@@ -25,6 +25,10 @@ interface State {
   refundIds: string[];
   deadline: number | null;
   traceId: string;
+  /** Each vendor's shipping, quoted at checkout; its sub-order carries it once paid. Absent in orders placed before shipping was quoted. */
+  shippingByVendor?: Record<string, number>;
+  /** The newest shipment.updated version applied per sub-order, so an older snapshot changes nothing. */
+  shipmentVersions?: Record<string, number>;
 }
 
 export interface PlacedOrder {
@@ -38,6 +42,8 @@ export interface PlaceInput {
   userId: string;
   lines: OrderLine[];
   currency: string;
+  /** What each vendor charges to ship its part to the address, minor units (quoted before anything is held). */
+  shipping: Record<string, number>;
   shippingAddress: ShippingAddress;
   paymentWindowSeconds: number;
   traceId: string;
@@ -91,12 +97,14 @@ export class Order extends DurableObject<OrderEnv> {
         ),
       );
       const now = new Date();
+      const shippingByVendor = shippingOf(input.lines, input.shipping);
+      const shipping = Object.values(shippingByVendor).reduce((sum, amount) => sum + amount, 0);
       const order: OrderView = {
         id: input.orderId,
         status: "awaiting_payment",
         currency: input.currency,
-        shipping: 0,
-        total: input.lines.reduce((sum, line) => sum + line.lineTotal, 0),
+        shipping,
+        total: input.lines.reduce((sum, line) => sum + line.lineTotal, 0) + shipping,
         lines: input.lines,
         subOrders: [],
         shippingAddress: input.shippingAddress,
@@ -142,6 +150,8 @@ export class Order extends DurableObject<OrderEnv> {
         refundIds: [],
         deadline: now.getTime() + input.paymentWindowSeconds * 1000,
         traceId: input.traceId,
+        shippingByVendor,
+        shipmentVersions: {},
       };
       await this.save(state, true);
       return { ok: true, order };
@@ -178,7 +188,7 @@ export class Order extends DurableObject<OrderEnv> {
       }
       state.paymentId = paymentId;
       state.deadline = null;
-      order.subOrders = splitByVendor(order.lines);
+      order.subOrders = splitByVendor(order.lines, state.shippingByVendor ?? {});
       this.setStatus(state, "paid", null);
       return "changed";
     });
@@ -239,6 +249,36 @@ export class Order extends DurableObject<OrderEnv> {
   }
 
   /**
+   * shipment.updated: a sub-order's shipment as of `shipmentVersion`. Only a newer
+   * version than the last one seen counts; a delivered shipment marks its shipped
+   * sub-order delivered, and once every sub-order still standing (not cancelled
+   * or refunded) is delivered the order is completed.
+   */
+  markShipment(
+    subOrderId: string,
+    vendorId: string,
+    shipmentVersion: number,
+    shipmentStatus: string,
+  ): Promise<Transition> {
+    return this.transition(async (state) => {
+      const sub = state.order.subOrders.find((s) => s.id === subOrderId && s.vendorId === vendorId);
+      if (!sub) return "refused";
+      const versions = state.shipmentVersions ?? {};
+      if (shipmentVersion <= (versions[sub.id] ?? 0)) return "unchanged";
+      // Delivered before the order knew it shipped: not taken (nor its version), so a replay can still apply it.
+      if (shipmentStatus === "delivered" && (sub.status === "pending" || sub.status === "accepted")) return "refused";
+      state.shipmentVersions = { ...versions, [sub.id]: shipmentVersion };
+      if (shipmentStatus !== "delivered" || sub.status !== "shipped") return "recorded";
+      sub.status = "delivered";
+      this.note(state, `sub-order ${sub.id} delivered`);
+      const standing = state.order.subOrders.filter((s) => s.status !== "cancelled" && s.status !== "refunded");
+      if (standing.every((s) => s.status === "delivered"))
+        this.setStatus(state, "completed", "every sub-order delivered");
+      return "changed";
+    });
+  }
+
+  /**
    * refund.succeeded: money went back, for one sub-order (subOrderId) or the whole
    * payment. A fully refunded sub-order is `refunded`; when every sub-order is, or
    * the order's requested refund is complete, the order is `refunded`.
@@ -287,7 +327,10 @@ export class Order extends DurableObject<OrderEnv> {
     await this.scheduleAlarm();
   }
 
-  private async transition(step: (state: State) => Promise<"changed" | "unchanged" | "refused">): Promise<Transition> {
+  /** A step's outcome: `recorded` keeps a change no one sees (no new version, no event). */
+  private async transition(
+    step: (state: State) => Promise<"changed" | "recorded" | "unchanged" | "refused">,
+  ): Promise<Transition> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const state = await this.load();
       if (!state || state.rejected) return { ok: false, reason: "no_such_order" };
@@ -298,6 +341,7 @@ export class Order extends DurableObject<OrderEnv> {
         state.order.updatedAt = new Date().toISOString();
         await this.save(state, true);
       }
+      if (outcome === "recorded") await this.save(state, false);
       return { ok: true, order: state.order };
     });
   }
@@ -379,8 +423,13 @@ export class Order extends DurableObject<OrderEnv> {
   }
 }
 
-/** One sub-order per vendor, in the order the vendors first appear in the cart. */
-function splitByVendor(lines: OrderLine[]): SubOrder[] {
+/** Each vendor of the lines with its shipping (0 when none was quoted). */
+function shippingOf(lines: OrderLine[], quoted: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(lines.map((line) => [line.vendorId, quoted[line.vendorId] ?? 0]));
+}
+
+/** One sub-order per vendor, in the order the vendors first appear in the cart: its lines plus its shipping. */
+function splitByVendor(lines: OrderLine[], shippingByVendor: Record<string, number>): SubOrder[] {
   const byVendor = new Map<string, OrderLine[]>();
   for (const line of lines) byVendor.set(line.vendorId, [...(byVendor.get(line.vendorId) ?? []), line]);
   return [...byVendor].map(([vendorId, vendorLines]) => ({
@@ -388,8 +437,8 @@ function splitByVendor(lines: OrderLine[]): SubOrder[] {
     vendorId,
     status: "pending",
     lines: vendorLines,
-    shipping: 0,
-    total: vendorLines.reduce((sum, line) => sum + line.lineTotal, 0),
+    shipping: shippingByVendor[vendorId] ?? 0,
+    total: vendorLines.reduce((sum, line) => sum + line.lineTotal, 0) + (shippingByVendor[vendorId] ?? 0),
     refunded: 0,
     carrier: null,
     trackingNumber: null,

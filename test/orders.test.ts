@@ -104,7 +104,8 @@ describe("cart", () => {
       lines: { sku: string; status: string }[];
       checkoutable: boolean;
     }>();
-    expect(cart.vendors).toEqual([{ vendorId: vendorA.vendorId, subtotal: 5997, currency: "EUR" }]);
+    // Without ?country= no shipping is quoted: null per vendor and overall.
+    expect(cart.vendors).toEqual([{ vendorId: vendorA.vendorId, subtotal: 5997, currency: "EUR", shipping: null }]);
     expect(cart.lines.find((l) => l.sku === b)?.status).toBe("insufficient_stock");
     expect(cart.checkoutable).toBe(false);
     expect(cart.total).toBe(5997);

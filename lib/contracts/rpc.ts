@@ -84,6 +84,8 @@ export type QuoteLine =
       attributes: Record<string, string>;
       unitPrice: number;
       currency: string;
+      /** One unit's weight (0 when the vendor did not give it), for shipping rates. */
+      weightGrams: number;
       available: number;
     };
 

@@ -155,6 +155,12 @@ export const PROBLEM_TABLE = {
     title: "Out of stock",
     description: "Some SKUs lack the stock asked for; nothing was held.",
   },
+  "cannot-ship": {
+    status: 409,
+    title: "Cannot ship there",
+    description:
+      "A vendor in the cart does not ship to the address's country (or not in the cart's currency); the detail names it. Nothing was held.",
+  },
   "below-minimum-charge": {
     status: 409,
     title: "Below minimum charge",

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { COUNTRY_CODES } from "#lib/contracts/countries.ts";
 import { PaymentInfo } from "./payments.ts";
 import { apiRoute, IdParam, jsonBody, jsonResponse, Page, PageQuery, problems } from "./route.ts";
 import { AddressInput } from "./users.ts";
@@ -85,8 +86,22 @@ export const Cart = z
   .object({
     cartId: z.string().nullable().openapi({ description: "A guest cart's id: send it back as x-cart-id" }),
     lines: z.array(CartLine),
-    vendors: z.array(z.object({ vendorId: z.string(), subtotal: z.number().int(), currency: z.string() })),
-    total: z.number().int(),
+    vendors: z.array(
+      z.object({
+        vendorId: z.string(),
+        subtotal: z.number().int(),
+        currency: z.string(),
+        shipping: z.number().int().nullable().openapi({
+          description: "What the vendor charges to ship to `country`; null without a country or if it cannot",
+        }),
+      }),
+    ),
+    country: z.string().nullable().openapi({ description: "The destination shipping was quoted for (`?country=`)" }),
+    subtotal: z.number().int().openapi({ description: "The goods that can be bought, minor units" }),
+    shipping: z.number().int().nullable().openapi({
+      description: "Every vendor's shipping to `country`; null without a country or if a vendor cannot ship",
+    }),
+    total: z.number().int().openapi({ description: "Goods plus shipping (goods only while shipping is null)" }),
     currency: z.string().nullable(),
     checkoutable: z.boolean(),
     problems: z.array(z.string()),
@@ -102,6 +117,14 @@ const GuestCartHeader = z.object({
     .optional()
     .openapi({ description: "A guest's cart id (signed-in shoppers use their own cart)" }),
 });
+const CartQuery = z.object({
+  country: z
+    .string()
+    .transform((code) => code.toUpperCase())
+    .refine((code) => COUNTRY_CODES.has(code), "Use an ISO 3166-1 alpha-2 country code, such as DE.")
+    .optional()
+    .openapi({ description: "Quote each vendor's shipping to this country (ISO 3166-1 alpha-2)", example: "DE" }),
+});
 const SkuParam = z.object({ sku: z.string().min(1).max(64) });
 const Qty = z.number().int().min(1).max(99);
 
@@ -112,8 +135,8 @@ export const getCart = apiRoute({
   summary: "The cart, priced now, with lines that cannot be bought flagged",
   operationId: "getCart",
   description:
-    "Answers the caller's cart (or a guest's, by `x-cart-id`) priced now, with each line that cannot be bought flagged.",
-  request: { headers: GuestCartHeader },
+    "Answers the caller's cart (or a guest's, by `x-cart-id`) priced now, with each line that cannot be bought flagged. With `?country=` (on every cart route) each vendor's shipping there is quoted and added to `total`; a vendor that cannot ship there makes the cart not checkoutable.",
+  request: { headers: GuestCartHeader, query: CartQuery },
   responses: { 200: jsonResponse(Cart, "The cart") },
 });
 
@@ -125,7 +148,11 @@ export const addCartItem = apiRoute({
   operationId: "addCartItem",
   description:
     "Adds units of a SKU on sale to the cart. A guest without a cart id gets a new cart; its id comes back in `x-cart-id`. A cart holds a bounded number of lines (`limit-reached`).",
-  request: { headers: GuestCartHeader, ...jsonBody(z.strictObject({ sku: z.string().min(1).max(64), qty: Qty })) },
+  request: {
+    headers: GuestCartHeader,
+    query: CartQuery,
+    ...jsonBody(z.strictObject({ sku: z.string().min(1).max(64), qty: Qty })),
+  },
   responses: {
     200: jsonResponse(Cart, "The cart"),
     404: { description: "No such SKU on sale" },
@@ -140,7 +167,7 @@ export const setCartItem = apiRoute({
   summary: "Set a line's quantity",
   operationId: "setCartItemQuantity",
   description: "Sets the quantity of a line already in the cart.",
-  request: { headers: GuestCartHeader, params: SkuParam, ...jsonBody(z.strictObject({ qty: Qty })) },
+  request: { headers: GuestCartHeader, query: CartQuery, params: SkuParam, ...jsonBody(z.strictObject({ qty: Qty })) },
   responses: { 200: jsonResponse(Cart, "The cart"), 404: { description: "Not in the cart" } },
 });
 
@@ -151,7 +178,7 @@ export const removeCartItem = apiRoute({
   summary: "Remove a line",
   operationId: "removeCartItem",
   description: "Removes a line from the cart; removing an absent line changes nothing.",
-  request: { headers: GuestCartHeader, params: SkuParam },
+  request: { headers: GuestCartHeader, query: CartQuery, params: SkuParam },
   responses: { 200: jsonResponse(Cart, "The cart") },
 });
 
@@ -163,7 +190,7 @@ export const mergeCart = apiRoute({
   operationId: "mergeCart",
   description:
     "Moves a guest cart's lines into the signed-in shopper's cart, adding quantities; call it right after `login`.",
-  request: jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[0-9a-f]{32}$/) })),
+  request: { query: CartQuery, ...jsonBody(z.strictObject({ cartId: z.string().regex(/^gct_[0-9a-f]{32}$/) })) },
   responses: { 200: jsonResponse(Cart, "The merged cart") },
 });
 
@@ -174,7 +201,7 @@ export const checkout = apiRoute({
   summary: "Turn the cart into an order: prices checked, stock held, payment awaited",
   operationId: "createCheckout",
   description:
-    "Turns the cart into an order: prices are checked, stock is held and a payment intent is created. Requires an `Idempotency-Key`: the same key answers the same order. Refusals a client branches on: `cart-empty`, `cart-not-buyable`, `out-of-stock`, `below-minimum-charge`, `cart-checkout-in-progress`, `idempotency-key-in-progress`, `idempotency-key-reused`.",
+    "Turns the cart into an order: prices are checked, stock is held and a payment intent is created. Requires an `Idempotency-Key`: the same key answers the same order. Shipping to `shippingAddress.country` is quoted per vendor before any stock is held and added to the total. Refusals a client branches on: `cart-empty`, `cart-not-buyable`, `out-of-stock`, `cannot-ship`, `below-minimum-charge`, `cart-checkout-in-progress`, `idempotency-key-in-progress`, `idempotency-key-reused`.",
   request: {
     headers: z.object({
       "idempotency-key": z
@@ -191,10 +218,11 @@ export const checkout = apiRoute({
       "The order, awaiting payment (payment is null if payments could not be reached: retry with the same key)",
     ),
     409: problems(
-      "Cart empty, lines that cannot be bought, mixed currencies, below the minimum charge, some stock is gone (the problem lists the SKUs), or the same cart or key in progress",
+      "Cart empty, lines that cannot be bought, mixed currencies, a vendor that cannot ship to the address (the problem names it), below the minimum charge, some stock is gone (the problem lists the SKUs), or the same cart or key in progress",
       "cart-empty",
       "cart-not-buyable",
       "out-of-stock",
+      "cannot-ship",
       "below-minimum-charge",
       "cart-checkout-in-progress",
       "idempotency-key-in-progress",

@@ -18,8 +18,8 @@ async function productWithSkus(id: string, docId: number, n: number): Promise<st
     ).bind(id, docId, `ven_${id}`, NOW, NOW),
     ...skus.map((sku, i) =>
       env.DB.prepare(
-        "INSERT INTO variants (sku, product_id, vendor_id, price, currency, attributes, weight_grams, position) VALUES (?, ?, ?, ?, 'EUR', '{}', 0, ?)",
-      ).bind(sku, id, `ven_${id}`, 100 + i, i),
+        "INSERT INTO variants (sku, product_id, vendor_id, price, currency, attributes, weight_grams, position) VALUES (?, ?, ?, ?, 'EUR', '{}', ?, ?)",
+      ).bind(sku, id, `ven_${id}`, 100 + i, i * 250, i),
     ),
   ]);
   return skus;
@@ -39,4 +39,13 @@ describe("quote", () => {
     );
     expect(new Set(quoted.slice(60).map((q) => q.status))).toEqual(new Set(["unknown_sku"]));
   }, 30_000);
+
+  it("carries each variant's unit weight, 0 when the vendor gave none, for shipping rates", async () => {
+    const skus = await productWithSkus("prd_quote_weight", 9002, 3);
+    const quoted = await new CatalogWorker(createExecutionContext(), env).quote([
+      ...skus.map((sku) => ({ sku, qty: 2 })),
+      { sku: "sku_missing_weight", qty: 1 },
+    ]);
+    expect(quoted.map((q) => (q.status === "unknown_sku" ? null : q.weightGrams))).toEqual([0, 250, 500, null]);
+  });
 });

@@ -8,6 +8,7 @@ import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts
 import { app } from "./app.ts";
 import { onOrderUpdated } from "./consumers/order-updated.ts";
 import { paymentConsumers } from "./consumers/payment-events.ts";
+import { shipmentConsumer } from "./consumers/shipment-updated.ts";
 import { hasPurchased } from "./services/projection.ts";
 
 export { Cart } from "#do/cart.ts";
@@ -21,7 +22,8 @@ export default class OrdersWorker extends WorkerEntrypoint<Env> implements Order
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
     if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "orders", this.env);
-    await consumeBatch(batch, db, [onOrderUpdated, ...paymentConsumers(this.env.ORDER)], "orders", this.env);
+    const consumers = [onOrderUpdated, ...paymentConsumers(this.env.ORDER), shipmentConsumer(this.env.ORDER)];
+    await consumeBatch(batch, db, consumers, "orders", this.env);
   }
 
   ready(): Promise<Readiness> {

@@ -28,6 +28,7 @@ export async function quote(
       attributes: row.variant.attributes,
       unitPrice: row.variant.price,
       currency: row.variant.currency,
+      weightGrams: row.variant.weightGrams,
       available,
     };
   });

@@ -30,7 +30,7 @@ export const subOrders = sqliteTable(
     shippingAddress: text("shipping_address", { mode: "json" }).$type<ShippingAddress>().notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("sub_orders_vendor_idx").on(t.vendorId, t.id)],
+  (t) => [index("sub_orders_vendor_idx").on(t.vendorId, t.id), index("sub_orders_order_idx").on(t.orderId)],
 );
 
 /** Checkout's Idempotency-Key: the same key from the same shopper always means the same order. */

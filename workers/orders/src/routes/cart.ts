@@ -14,8 +14,8 @@ import { cartOwner, cartStub, pricedCart } from "../services/cart.ts";
 
 type Ctx = Context<{ Bindings: Env }>;
 
-async function respond(c: Ctx, key: string, guestCartId: string | null) {
-  const cart = await pricedCart(c.env.CATALOG, await cartStub(c.env.CART, key).items(), guestCartId);
+async function respond(c: Ctx, key: string, guestCartId: string | null, country: string | undefined) {
+  const cart = await pricedCart(c.env, await cartStub(c.env.CART, key).items(), guestCartId, country ?? null);
   if (guestCartId) c.header(GUEST_CART_HEADER, guestCartId);
   return c.json(cart, 200);
 }
@@ -24,8 +24,9 @@ async function respond(c: Ctx, key: string, guestCartId: string | null) {
 export const cartRoutes = createRoutes<Env>()
   .openapi(getCart, async (c) => {
     const owner = await cartOwner(c, false);
-    if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
-    return respond(c, owner.key, owner.guestCartId);
+    const { country } = c.req.valid("query");
+    if (!owner) return c.json(await pricedCart(c.env, [], null, country ?? null), 200);
+    return respond(c, owner.key, owner.guestCartId, country);
   })
   .openapi(addCartItem, async (c) => {
     const owner = await cartOwner(c, true);
@@ -36,20 +37,21 @@ export const cartRoutes = createRoutes<Env>()
       throw new ProblemError(404, "No such product on sale.");
     if (!(await cartStub(c.env.CART, owner.key).add(sku, qty)))
       throw new ProblemError(409, "The cart is full; remove a line first.", { type: "limit-reached" });
-    return respond(c, owner.key, owner.guestCartId);
+    return respond(c, owner.key, owner.guestCartId, c.req.valid("query").country);
   })
   .openapi(setCartItem, async (c) => {
     const owner = await cartOwner(c, false);
     const { sku } = c.req.valid("param");
     if (!owner || !(await cartStub(c.env.CART, owner.key).set(sku, c.req.valid("json").qty)))
       throw new ProblemError(404, "That SKU is not in the cart.");
-    return respond(c, owner.key, owner.guestCartId);
+    return respond(c, owner.key, owner.guestCartId, c.req.valid("query").country);
   })
   .openapi(removeCartItem, async (c) => {
     const owner = await cartOwner(c, false);
-    if (!owner) return c.json(await pricedCart(c.env.CATALOG, [], null), 200);
+    const { country } = c.req.valid("query");
+    if (!owner) return c.json(await pricedCart(c.env, [], null, country ?? null), 200);
     await cartStub(c.env.CART, owner.key).remove(c.req.valid("param").sku);
-    return respond(c, owner.key, owner.guestCartId);
+    return respond(c, owner.key, owner.guestCartId, country);
   })
   .openapi(mergeCart, async (c) => {
     const key = `user:${requireActor(c).sub}`;
@@ -58,5 +60,5 @@ export const cartRoutes = createRoutes<Env>()
     const items = await guest.items();
     await cartStub(c.env.CART, key).merge(items);
     await guest.clear();
-    return respond(c, key, null);
+    return respond(c, key, null, c.req.valid("query").country);
   });

@@ -6,12 +6,13 @@ import type { Order, OrderLine, ShippingAddress } from "#lib/contracts/api/order
 import type { PaymentInfo } from "#lib/contracts/api/payments.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { MINIMUM_CHARGE } from "#lib/contracts/money.ts";
-import { type CatalogRpc, type PaymentsRpc, rpc } from "#lib/contracts/rpc.ts";
+import { type CatalogRpc, type PaymentsRpc, rpc, type ShippingParcel } from "#lib/contracts/rpc.ts";
 import { sha256Hex } from "#lib/crypto.ts";
 import { log } from "#lib/http/log.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { idempotencyKeys } from "../db/schema.ts";
-import { cartStub } from "./cart.ts";
+import { cartStub, shippableLine } from "./cart.ts";
+import { describeRefusals, parcelsOf, quoteShipping } from "./shipping.ts";
 
 export interface CheckoutInput {
   userId: string;
@@ -80,7 +81,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
   let completed = false;
   try {
     if (lock.lapsed) await finishLapsedCheckout(env, cart, lock.lapsed);
-    const { lines, currency } = await orderLines(env, await cart.items());
+    const { lines, currency, shipping } = await orderLines(env, await cart.items(), input.body.shippingAddress.country);
     const claimed = await db
       .insert(idempotencyKeys)
       .values({ userId: input.userId, key: input.idempotencyKey, requestHash, orderId, createdAt: Date.now() })
@@ -99,6 +100,7 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
       userId: input.userId,
       lines,
       currency,
+      shipping,
       shippingAddress: input.body.shippingAddress,
       paymentWindowSeconds: Number(env.PAYMENT_WINDOW_SECONDS),
       traceId: input.traceId,
@@ -119,8 +121,16 @@ async function holdStock(db: DrizzleD1Database, env: Env, input: CheckoutInput):
   }
 }
 
-/** The cart's lines priced now, as an order's lines: every line buyable, one currency, a total Stripe can charge. */
-async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLine[]; currency: string }> {
+/**
+ * The cart's lines priced now, as an order's lines, and each vendor's shipping to
+ * the country: every line buyable, one currency, every vendor shipping there, a
+ * total (goods and shipping) Stripe can charge. Nothing is held yet.
+ */
+async function orderLines(
+  env: Env,
+  items: CartItem[],
+  country: string,
+): Promise<{ lines: OrderLine[]; currency: string; shipping: Record<string, number> }> {
   if (items.length === 0) throw new ProblemError(409, "The cart is empty.", { type: "cart-empty" });
   const quotes = await rpc<CatalogRpc>(env.CATALOG).quote(items);
   const unbuyable = quotes.filter((q) => q.status !== "ok").map((q) => `${q.sku} (${q.status})`);
@@ -128,29 +138,26 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
     throw new ProblemError(409, `Some lines cannot be bought: ${unbuyable.join(", ")}.`, {
       type: "out-of-stock",
     });
-  const lines: OrderLine[] = quotes.flatMap((q) =>
-    q.status === "unknown_sku"
-      ? []
-      : [
-          {
-            sku: q.sku,
-            productId: q.productId,
-            vendorId: q.vendorId,
-            title: q.title,
-            attributes: q.attributes,
-            qty: q.qty,
-            unitPrice: q.unitPrice,
-            lineTotal: q.unitPrice * q.qty,
-          },
-        ],
-  );
-  const currencies = [...new Set(quotes.flatMap((q) => (q.status === "unknown_sku" ? [] : [q.currency])))];
+  const priced = quotes.flatMap((q) => (q.status === "ok" ? [q] : []));
+  const lines: OrderLine[] = priced.map((q) => ({
+    sku: q.sku,
+    productId: q.productId,
+    vendorId: q.vendorId,
+    title: q.title,
+    attributes: q.attributes,
+    qty: q.qty,
+    unitPrice: q.unitPrice,
+    lineTotal: q.unitPrice * q.qty,
+  }));
+  const currencies = [...new Set(priced.map((q) => q.currency))];
   const [currency] = currencies;
   if (currencies.length !== 1 || !currency)
     throw new ProblemError(409, `An order has one currency; this cart has ${currencies.join(", ")}.`, {
       type: "cart-not-buyable",
     });
-  const total = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  const shipping = await shippingTo(env, country, parcelsOf(priced.map(shippableLine)));
+  const goods = lines.reduce((sum, line) => sum + line.lineTotal, 0);
+  const total = goods + Object.values(shipping).reduce((sum, amount) => sum + amount, 0);
   const minimum = MINIMUM_CHARGE[currency] ?? 1;
   if (total < minimum) {
     throw new ProblemError(
@@ -161,7 +168,28 @@ async function orderLines(env: Env, items: CartItem[]): Promise<{ lines: OrderLi
       },
     );
   }
-  return { lines, currency };
+  return { lines, currency, shipping };
+}
+
+/** One quote for every vendor's parcel; any vendor that cannot ship there refuses the whole checkout. */
+async function shippingTo(env: Env, country: string, parcels: ShippingParcel[]): Promise<Record<string, number>> {
+  const outcome = await quoteShipping(env.SHIPPING, country, parcels).catch((error: unknown) => {
+    log("error", "orders", { msg: "shipping not quoted", error: String(error) });
+    throw new ProblemError(503, "Shipping cannot be quoted right now; retry shortly. Nothing was held.", {
+      type: "unavailable",
+      headers: { "retry-after": "2" },
+    });
+  });
+  if (!outcome.ok)
+    throw new ProblemError(
+      409,
+      `Cannot ship this cart: ${describeRefusals(outcome.refusals, country)}. Nothing was held.`,
+      {
+        type: "cannot-ship",
+        members: { refusals: outcome.refusals },
+      },
+    );
+  return outcome.byVendor;
 }
 
 /** A checkout that died holding the lock may have placed its order: if so, that order's lines leave the cart now. */

@@ -85,15 +85,17 @@ export async function ownSubOrder(db: DrizzleD1Database, vendorId: string, id: s
   return row;
 }
 
+/** A verified purchase: a delivered sub-order of one of the user's orders with a line of the product. */
 export async function hasPurchased(db: DrizzleD1Database, userId: string, productId: string): Promise<boolean> {
   const [row] = await db
-    .select({ id: orders.id })
-    .from(orders)
+    .select({ id: subOrders.id })
+    .from(subOrders)
+    .innerJoin(orders, eq(orders.id, subOrders.orderId))
     .where(
       and(
         eq(orders.userId, userId),
-        sql`${orders.status} IN ('paid', 'fulfilled', 'completed')`,
-        sql`EXISTS (SELECT 1 FROM json_each(${orders.snapshot}, '$.lines') WHERE json_extract(value, '$.productId') = ${productId})`,
+        eq(subOrders.status, "delivered"),
+        sql`EXISTS (SELECT 1 FROM json_each(${subOrders.snapshot}, '$.lines') WHERE json_extract(value, '$.productId') = ${productId})`,
       ),
     )
     .limit(1);

@@ -35,7 +35,8 @@ export async function sharesOfPaidOrder(db: DrizzleD1Database, vendors: Fetcher,
   for (const sub of order.subOrders) {
     const vendor = await rpc<VendorsRpc>(vendors).vendor(sub.vendorId);
     if (!vendor) throw new Error(`vendor ${sub.vendorId} is unknown`);
-    const commission = commissionOf(sub.total, vendor.commissionBps);
+    // The platform's commission applies to the goods only; the vendor receives its shipping in full (it pays the carrier).
+    const commission = commissionOf(sub.total - sub.shipping, vendor.commissionBps);
     const base = { vendorId: sub.vendorId, orderId: order.id, subOrderId: sub.id, currency: order.currency };
     statements.push(
       db.insert(shares).values({

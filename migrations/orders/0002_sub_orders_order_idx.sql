@@ -1,0 +1,1 @@
+CREATE INDEX `sub_orders_order_idx` ON `sub_orders` (`order_id`);
