@@ -33,7 +33,8 @@ function post(
 }
 
 /** The auth Worker with some bindings changed. */
-const workerWith = (vars: Partial<Env>) => new AuthWorker(createExecutionContext(), { ...env, ...vars });
+const workerWith = (vars: Record<string, string>) =>
+  new AuthWorker(createExecutionContext(), { ...env, ...vars } as Env);
 
 let n = 0;
 async function registered(worker?: ReturnType<typeof workerWith>) {
@@ -180,7 +181,7 @@ describe("password reset", () => {
   });
 
   it("refuses links past their TTL", async () => {
-    const worker = workerWith({ EMAIL_VERIFY_TTL_SECONDS: "1", PASSWORD_RESET_TTL_SECONDS: "1" } as Partial<Env>);
+    const worker = workerWith({ EMAIL_VERIFY_TTL_SECONDS: "1", PASSWORD_RESET_TTL_SECONDS: "1" });
     const user = await registered(worker);
     await post("password-reset/request", { email: user.email }, { worker });
     const verify = await lastLink(VERIFY, user.email);
