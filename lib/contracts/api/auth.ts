@@ -134,7 +134,7 @@ export const verifyEmail = apiRoute({
   summary: "Prove the account's email with the token from the mailed link",
   operationId: "verifyEmail",
   description:
-    "Spends the token of a verification link and answers the account, now `emailVerified`. A token works once and only until it expires (24 h); an unknown, spent or expired one answers `invalid-token`, the same for each. Asking for a new link makes the older ones unusable.",
+    "Spends the token of a verification link and answers the account, now `emailVerified`. A token works once and only until it expires (24 h by default); an unknown, spent or expired one answers `invalid-token`, the same for each. Asking for a new link makes the older ones unusable.",
   request: jsonBody(VerifyEmailBody),
   responses: {
     200: jsonResponse(z.object({ user: AccountUser }), "The email is verified"),
@@ -160,7 +160,7 @@ export const requestPasswordReset = apiRoute({
   summary: "Mail a password-reset link",
   operationId: "requestPasswordReset",
   description:
-    "Mails a reset link (valid 1 h) when an account has this email, and answers the same 202 whether or not one does, so the route tells nobody which emails are registered. A new request makes older reset links unusable. Limited per address and per email (`rate-limited`, with `retry-after`).",
+    "Mails a reset link (valid 1 h by default) when an account has this email, and answers the same 202 whether or not one does, so the route tells nobody which emails are registered. A new request makes older reset links unusable. Limited per address and per email (`rate-limited`, with `retry-after`).",
   request: jsonBody(PasswordResetRequestBody),
   responses: { 202: jsonResponse(Accepted, "A link is on its way if the account exists") },
 });
@@ -172,7 +172,7 @@ export const confirmPasswordReset = apiRoute({
   summary: "Set a new password with the token from a reset link; signs out every session",
   operationId: "confirmPasswordReset",
   description:
-    "Spends the token of a reset link, sets the new password (the same rules as `registerAccount`), marks the email verified and revokes every refresh token of the account. Access tokens already issued stay valid until they expire (at most `expiresIn` of `login`, 15 min). A token works once, even when two confirms race; an unknown, spent or expired one answers `invalid-token`.",
+    "Spends the token of a reset link, sets the new password (the same rules as `registerAccount`), marks the email verified and revokes every refresh token of the account. Access tokens already issued stay valid until they expire (at most `expiresIn` of `login`, 15 min by default). A token works once, even when two confirms race; an unknown, spent or expired one answers `invalid-token`.",
   request: jsonBody(PasswordResetConfirmBody),
   responses: {
     204: { description: "Password changed" },
