@@ -76,6 +76,11 @@ export const PROBLEM_TABLE = {
     description:
       "The webhook's signature header (Stripe-Signature, Carrier-Signature) is missing, wrong, stale or from the future.",
   },
+  "invalid-token": {
+    status: 400,
+    title: "Invalid token",
+    description: "The token of a mailed link is unknown, already used or expired; ask for a new link.",
+  },
   "invalid-credentials": {
     status: 401,
     title: "Wrong email or password",

@@ -46,7 +46,14 @@ const vendors = {
 
 export default workerProject("gateway", {
   // Small enough for a test to reach.
-  bindings: { REGISTER_LIMIT_PER_IP: "3", CHECKOUT_LIMIT_PER_ACCOUNT: "2", MAX_BODY_BYTES: "1024" },
+  bindings: {
+    REGISTER_LIMIT_PER_IP: "3",
+    CHECKOUT_LIMIT_PER_ACCOUNT: "2",
+    PASSWORD_RESET_LIMIT_PER_IP: "3",
+    PASSWORD_RESET_LIMIT_PER_EMAIL: "2",
+    VERIFY_RESEND_LIMIT_PER_ACCOUNT: "2",
+    MAX_BODY_BYTES: "1024",
+  },
   // Every service the gateway binds must exist for workerd to start.
   workers: [
     service("auth", auth),

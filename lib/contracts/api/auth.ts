@@ -24,8 +24,27 @@ export const ChangePasswordBody = z
   .strictObject({ currentPassword: z.string().min(1).max(128), newPassword: Password })
   .openapi("ChangePasswordBody");
 
+/** A token from a mailed link (32 random bytes, base64url). */
+const EmailToken = z.string().min(1).max(200).openapi({ example: "q8Jm2bJt0xk4bmF0aW9uLXRva2VuLWV4YW1wbGUtMzI" });
+export const VerifyEmailBody = z.strictObject({ token: EmailToken }).openapi("VerifyEmailBody");
+export const PasswordResetRequestBody = z.strictObject({ email: Email }).openapi("PasswordResetRequestBody");
+export const PasswordResetConfirmBody = z
+  .strictObject({ token: EmailToken, newPassword: Password })
+  .openapi("PasswordResetConfirmBody");
+
+/** The answer to a request whose effect is a mail: the same whatever the request named. */
+export const Accepted = z.object({ status: z.literal("accepted") }).openapi("Accepted");
+export type Accepted = z.infer<typeof Accepted>;
+
 export const AccountUser = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(Role), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(Role),
+    emailVerified: z.boolean().openapi({ description: "Whether the owner proved the mailbox" }),
+    createdAt: z.string(),
+  })
   .openapi("AccountUser");
 export type AccountUser = z.infer<typeof AccountUser>;
 
@@ -46,7 +65,7 @@ export const register = apiRoute({
   summary: "Create an account",
   operationId: "registerAccount",
   description:
-    "Creates a customer account and answers it; the profile follows a moment later (see `getMe`). Sign in with `login` to get tokens. A registered email is refused with `email-taken`.",
+    "Creates a customer account and answers it; the profile follows a moment later (see `getMe`). Sign in with `login` to get tokens. A registered email is refused with `email-taken`. A verification link is mailed to the address (see `verifyEmail`).",
   request: jsonBody(RegisterBody),
   responses: {
     201: jsonResponse(z.object({ user: AccountUser }), "The account was created"),
@@ -108,4 +127,67 @@ export const changePassword = apiRoute({
   responses: { 204: { description: "Password changed" }, 422: problems("Wrong current password", "wrong-password") },
 });
 
-export const authRoutes = [register, login, refresh, logout, changePassword];
+export const verifyEmail = apiRoute({
+  method: "post",
+  path: "/api/v1/auth/verify-email",
+  "x-access": "anonymous",
+  summary: "Prove the account's email with the token from the mailed link",
+  operationId: "verifyEmail",
+  description:
+    "Spends the token of a verification link and answers the account, now `emailVerified`. A token works once and only until it expires (24 h by default); an unknown, spent or expired one answers `invalid-token`, the same for each. Asking for a new link makes the older ones unusable.",
+  request: jsonBody(VerifyEmailBody),
+  responses: {
+    200: jsonResponse(z.object({ user: AccountUser }), "The email is verified"),
+    400: problems("A token that is unknown, spent or expired", "invalid-token"),
+  },
+});
+
+export const resendEmailVerification = apiRoute({
+  method: "post",
+  path: "/api/v1/auth/verify-email/resend",
+  "x-access": "customer",
+  summary: "Mail the verification link again",
+  operationId: "resendEmailVerification",
+  description:
+    "Mails a new verification link to the caller's address; older links stop working. Nothing is mailed when the email is already verified. Limited per account (`rate-limited`, with `retry-after`).",
+  responses: { 202: jsonResponse(Accepted, "A link is on its way (unless the email is verified)") },
+});
+
+export const requestPasswordReset = apiRoute({
+  method: "post",
+  path: "/api/v1/auth/password-reset/request",
+  "x-access": "anonymous",
+  summary: "Mail a password-reset link",
+  operationId: "requestPasswordReset",
+  description:
+    "Mails a reset link (valid 1 h by default) when an account has this email, and answers the same 202 whether or not one does, so the route tells nobody which emails are registered. A new request makes older reset links unusable. Limited per address and per email (`rate-limited`, with `retry-after`).",
+  request: jsonBody(PasswordResetRequestBody),
+  responses: { 202: jsonResponse(Accepted, "A link is on its way if the account exists") },
+});
+
+export const confirmPasswordReset = apiRoute({
+  method: "post",
+  path: "/api/v1/auth/password-reset/confirm",
+  "x-access": "anonymous",
+  summary: "Set a new password with the token from a reset link; signs out every session",
+  operationId: "confirmPasswordReset",
+  description:
+    "Spends the token of a reset link, sets the new password (the same rules as `registerAccount`), marks the email verified and revokes every refresh token of the account. Access tokens already issued stay valid until they expire (at most `expiresIn` of `login`, 15 min by default). A token works once, even when two confirms race; an unknown, spent or expired one answers `invalid-token`.",
+  request: jsonBody(PasswordResetConfirmBody),
+  responses: {
+    204: { description: "Password changed" },
+    400: problems("A token that is unknown, spent or expired", "invalid-token"),
+  },
+});
+
+export const authRoutes = [
+  register,
+  login,
+  refresh,
+  logout,
+  changePassword,
+  verifyEmail,
+  resendEmailVerification,
+  requestPasswordReset,
+  confirmPasswordReset,
+];

@@ -1,6 +1,15 @@
 import { rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { log } from "#lib/http/log.ts";
+import type { LinkConfig } from "./services/email-links.ts";
 import type { TokenConfig } from "./services/tokens.ts";
+
+/** How long mailed links work. */
+export function linkConfig(env: Env): LinkConfig {
+  return {
+    verifyTtlSeconds: Number(env.EMAIL_VERIFY_TTL_SECONDS),
+    resetTtlSeconds: Number(env.PASSWORD_RESET_TTL_SECONDS),
+  };
+}
 
 export function tokenConfig(env: Env): TokenConfig {
   return {

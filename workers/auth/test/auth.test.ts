@@ -57,8 +57,8 @@ describe("register", () => {
     // Started together, both look the email up before either writes: the unique index settles it.
     const input = { email: `racer${++n}@example.com`, password: "a long enough password", name: "Racer" };
     const settled = await Promise.allSettled([
-      registerAccount(db, input, "trace-test"),
-      registerAccount(db, input, "trace-test"),
+      registerAccount(db, input, "trace-test", 3600),
+      registerAccount(db, input, "trace-test", 3600),
     ]);
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected"]);
     expect(settled[1]).toMatchObject({ reason: { status: 409 } });

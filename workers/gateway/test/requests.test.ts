@@ -163,4 +163,41 @@ describe("exact rate limits", () => {
     expect(statuses).toEqual([200, 200, 429]);
     expect((await checkout(await key.sign(customer()))).status).toBe(200);
   });
+
+  it("limits password-reset requests per address, and per email whatever the address", async () => {
+    const reset = (email: string, from: string) =>
+      call("/api/v1/auth/password-reset/request", {
+        method: "POST",
+        headers: { ...json, "cf-connecting-ip": from },
+        body: JSON.stringify({ email }),
+      });
+    const from = address();
+    const perAddress = [];
+    for (let i = 0; i < 4; i++) perAddress.push((await reset(`someone${i}@example.com`, from)).status);
+    expect(perAddress).toEqual([200, 200, 200, 429]);
+
+    // One mailbox from a new address each time: the email's own counter, whatever its case and spaces.
+    const first = await reset("Target@Example.com", address());
+    expect(first.status).toBe(200);
+    expect(first.headers.get("ratelimit-policy")).toBe(
+      '"password-reset-ip";q=3;w=60, "password-reset-email";q=2;w=3600',
+    );
+    // The domain Worker still receives the whole body the counter read.
+    expect((await first.json<Seen>()).bytes).toBe(JSON.stringify({ email: "Target@Example.com" }).length);
+    expect((await reset(" target@example.com", address())).status).toBe(200);
+    const refused = await reset("target@example.com", address());
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(60);
+    expect(refused.headers.get("content-type")).toBe("application/problem+json");
+    expect((await reset("another@example.com", address())).status).toBe(200);
+  });
+
+  it("limits resending the verification link per account", async () => {
+    const resend = (token: string) =>
+      call("/api/v1/auth/verify-email/resend", { method: "POST", token, headers: { "cf-connecting-ip": address() } });
+    const token = await key.sign(customer());
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await resend(token)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
 });

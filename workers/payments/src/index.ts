@@ -35,6 +35,6 @@ export default class PaymentsWorker extends WorkerEntrypoint<Env> implements Pay
     const stripe = () => stripeClient(this.env);
     const consumers = [onOrderUpdated(this.env, stripe), ...refundConsumers(stripe)];
     await withOutbox(this.env, this.ctx, () => consumeBatch(batch, db, consumers, "payments", this.env));
-    await settleHeldShares(db, stripeClient(this.env));
+    await withOutbox(this.env, this.ctx, () => settleHeldShares(db, stripeClient(this.env)));
   }
 }

@@ -27,6 +27,7 @@ async function vendorIn(status: VendorStatus) {
       description: "",
     },
     1000,
+    meta,
   );
   const path: Record<VendorStatus, Decision[]> = {
     pending: [],
@@ -38,18 +39,23 @@ async function vendorIn(status: VendorStatus) {
   return id;
 }
 
-/** The types of the events this vendor's decisions staged, oldest first. */
-async function eventsOf(vendorId: string): Promise<string[]> {
+/** The events staged for this vendor, oldest first. */
+async function envelopesOf(vendorId: string) {
   const rows = await db.select().from(outbox).orderBy(asc(outbox.createdAt));
   return rows
-    .filter((row) => (row.envelope as { data?: { vendorId?: string } }).data?.vendorId === vendorId)
-    .map((row) => row.type);
+    .map((row) => row.envelope as { type: string; data?: { vendorId?: string } })
+    .filter((envelope) => envelope.data?.vendorId === vendorId);
+}
+
+/** The types of the events staged for this vendor, oldest first. */
+async function eventsOf(vendorId: string): Promise<string[]> {
+  return (await envelopesOf(vendorId)).map((envelope) => envelope.type);
 }
 
 describe("vendor status transitions", () => {
   it.each([
     { from: "pending", decision: "approve", to: "approved", event: "vendor.approved" },
-    { from: "pending", decision: "reject", to: "rejected", event: undefined },
+    { from: "pending", decision: "reject", to: "rejected", event: "vendor.rejected" },
     { from: "approved", decision: "suspend", to: "suspended", event: "vendor.suspended" },
     { from: "suspended", decision: "approve", to: "approved", event: "vendor.approved" },
   ] as const)("moves a $from vendor to $to on $decision", async ({ from, decision, to, event }) => {
@@ -60,7 +66,25 @@ describe("vendor status transitions", () => {
     expect((await vendors.byId(db, id)).status).toBe(to);
     const history = await db.select().from(statusHistory).where(eq(statusHistory.vendorId, id));
     expect(history.at(-1)).toMatchObject({ fromStatus: from, toStatus: to, reason: "checked", actorId: admin.sub });
-    expect(await eventsOf(id)).toEqual(event ? [...before, event] : before);
+    expect(await eventsOf(id)).toEqual([...before, event]);
+  });
+
+  it("stages vendor.applied with the application, naming the applicant", async () => {
+    const id = await vendorIn("pending");
+    const { ownerUserId, slug } = await vendors.byId(db, id);
+    expect(await eventsOf(id)).toEqual(["vendor.applied"]);
+    expect(await envelopesOf(id)).toEqual([
+      expect.objectContaining({ source: "vendors", data: { vendorId: id, slug, name: "Store", ownerUserId } }),
+    ]);
+  });
+
+  it("stages vendor.rejected with the reason in the batch of the rejection", async () => {
+    const id = await vendorIn("pending");
+    await vendors.decide(db, id, "reject", { reason: "no tax id" }, admin, meta);
+    expect((await envelopesOf(id)).at(-1)).toMatchObject({
+      type: "vendor.rejected",
+      data: { vendorId: id, reason: "no tax id" },
+    });
   });
 
   it.each([

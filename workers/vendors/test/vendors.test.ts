@@ -13,7 +13,7 @@ const meta = { traceId: "trace-test" };
 let n = 0;
 const user = (): Actor => ({ sub: `usr_test_${++n}`, roles: ["customer"] });
 const apply = (actor: Actor, slug: string) =>
-  vendors.apply(db, actor, `${actor.sub}@example.com`, { name: "Store", slug, description: "" }, 1000);
+  vendors.apply(db, actor, `${actor.sub}@example.com`, { name: "Store", slug, description: "" }, 1000, meta);
 
 /** What each racing call came to: "ok", or the status of the problem it threw (anything else is rethrown). */
 async function outcomes(calls: Promise<unknown>[]): Promise<(number | "ok")[]> {

@@ -11,6 +11,8 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   /** Roles granted here (customer, admin); the vendor role comes from the vendors Worker at issue time. */
   roles: text("roles", { mode: "json" }).$type<Role[]>().notNull(),
+  /** When the owner proved the mailbox (a verification link, or a password reset). */
+  emailVerifiedAt: text("email_verified_at"),
   createdAt: text("created_at").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
@@ -29,6 +31,23 @@ export const refreshTokens = sqliteTable(
     revokedAt: integer("revoked_at"),
   },
   (t) => [index("refresh_tokens_family_idx").on(t.familyId), index("refresh_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * Single-use links mailed to an account (verify the email, reset the password).
+ * Only the SHA-256 of the token is kept; the token itself travels in the event to the mailer.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    hash: text("hash").primaryKey(),
+    purpose: text("purpose", { enum: ["verify", "reset"] }).notNull(),
+    userId: text("user_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId, t.purpose)],
 );
 
 /** JWT signing keys; the private half is encrypted with KEY_ENCRYPTION_SECRET. */

@@ -2,7 +2,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { changePassword, login, logout, refresh, register } from "#lib/contracts/api/auth.ts";
 import { createRoutes, requireActor } from "#lib/http/app.ts";
 import { withOutbox } from "#lib/outbox/relay.ts";
-import { tokenConfig } from "../config.ts";
+import { linkConfig, tokenConfig } from "../config.ts";
 import * as accounts from "../services/accounts.ts";
 import { issueTokens, revokeRefreshToken, rotateRefreshToken } from "../services/tokens.ts";
 
@@ -10,7 +10,7 @@ export const authRoutes = createRoutes<Env>()
   .openapi(register, async (c) => {
     const db = drizzle(c.env.DB);
     const user = await withOutbox(c.env, c.executionCtx, () =>
-      accounts.registerAccount(db, c.req.valid("json"), c.get("traceId")),
+      accounts.registerAccount(db, c.req.valid("json"), c.get("traceId"), linkConfig(c.env).verifyTtlSeconds),
     );
     return c.json({ user }, 201);
   })

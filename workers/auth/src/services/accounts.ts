@@ -8,16 +8,18 @@ import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { users } from "../db/schema.ts";
+import { verificationLink } from "./email-tokens.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./passwords.ts";
 import { revokeAllOf } from "./tokens.ts";
 
 type UserRow = typeof users.$inferSelect;
 
-/** Creates the account and stages `user.registered` in the same batch. */
+/** Creates the account and stages `user.registered` and the verification link in the same batch. */
 export async function registerAccount(
   db: DrizzleD1Database,
   input: { email: string; password: string; name: string },
   traceId: string,
+  verifyTtlSeconds: number,
 ): Promise<AccountUser> {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (existing) throw new ProblemError(409, "An account with this email already exists.", { type: "email-taken" });
@@ -28,6 +30,7 @@ export async function registerAccount(
     name: input.name,
     passwordHash: hashPassword(input.password),
     roles: ["customer"],
+    emailVerifiedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -37,7 +40,8 @@ export async function registerAccount(
     { source: "auth", traceId },
   );
   try {
-    await db.batch([db.insert(users).values(row), stageEvent(db, event)]);
+    const link = await verificationLink(db, row, verifyTtlSeconds, traceId);
+    await db.batch([db.insert(users).values(row), stageEvent(db, event), ...link]);
   } catch (error) {
     if (isConstraintViolation(error, "UNIQUE", "users.email")) {
       throw new ProblemError(409, "An account with this email already exists.", { type: "email-taken" });
@@ -95,5 +99,12 @@ export function adminAccounts(db: DrizzleD1Database): Promise<Account[]> {
 }
 
 export function toAccountUser(row: UserRow): AccountUser {
-  return { id: row.id, email: row.email, name: row.name, roles: row.roles, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    roles: row.roles,
+    emailVerified: row.emailVerifiedAt !== null,
+    createdAt: row.createdAt,
+  };
 }

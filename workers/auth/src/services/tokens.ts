@@ -112,7 +112,8 @@ async function issue(
   return { accessToken, refreshToken, tokenType: "Bearer", expiresIn: config.accessTtlSeconds };
 }
 
-function randomToken(): string {
+/** 32 random bytes, base64url: refresh tokens and the tokens of mailed links. */
+export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return base64url.encode(bytes);
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { LoginLimits, LoginVerdict, RuleState } from "#do/login-throttle.ts";
 import { problem } from "#lib/http/problem.ts";
-import { clientIp } from "./rate-limits.ts";
+import { bodyEmail, clientIp } from "./rate-limits.ts";
 
 export const LOGIN_ROUTE = "POST /api/v1/auth/login";
 
@@ -90,16 +90,6 @@ function addressCounter(env: Env, address: string): Counter {
     policies: { window: "login-ip" },
     ofAccount: false,
   };
-}
-
-/** The account a sign-in names, as auth will read it; none when it cannot be an email (auth answers 400 without hashing). */
-async function bodyEmail(request: Request): Promise<string | undefined> {
-  const body: unknown = await request
-    .clone()
-    .json()
-    .catch(() => undefined);
-  const email = typeof body === "object" && body !== null && "email" in body ? body.email : undefined;
-  return typeof email === "string" && email.length <= 254 ? email.trim().toLowerCase() : undefined;
 }
 
 /** The IETF RateLimit and RateLimit-Policy header fields, one list member per rule. */

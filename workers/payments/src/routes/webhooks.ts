@@ -30,7 +30,11 @@ export const webhookRoutes = createRoutes<Env>().openapi(
       result,
       traceId: c.get("traceId"),
     });
-    if (settleVendor) c.executionCtx.waitUntil(settleHeldShares(db, stripe, settleVendor));
+    if (settleVendor) {
+      c.executionCtx.waitUntil(
+        withOutbox(c.env, c.executionCtx, () => settleHeldShares(db, stripe, settleVendor, c.get("traceId"))),
+      );
+    }
     return c.json({ received: true, result }, 200);
   },
 );

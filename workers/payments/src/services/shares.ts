@@ -2,9 +2,11 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type Stripe from "stripe";
 import type { Order } from "#lib/contracts/api/orders.ts";
+import { TransferCreated } from "#lib/contracts/events/payments.ts";
 import { rpc, type VendorsRpc } from "#lib/contracts/rpc.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { log } from "#lib/http/log.ts";
+import { buildEvent, stageEvent } from "#lib/outbox/outbox.ts";
 import { accounts, payments, shares } from "../db/schema.ts";
 import { entry, owedFor, pendingVendorParts } from "./ledger.ts";
 import { toStripeCurrency } from "./stripe.ts";
@@ -56,9 +58,15 @@ export async function sharesOfPaidOrder(db: DrizzleD1Database, vendors: Fetcher,
 /**
  * Pays vendors what they are owed for held shares, once their Stripe account can
  * receive payouts. One transfer per sub-order, its idempotency key derived from
- * the sub-order: a retry after a lost answer never pays twice.
+ * the sub-order: a retry after a lost answer never pays twice. `transfer.created`
+ * is staged in the batch that records the transfer (run it inside withOutbox).
  */
-export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, vendorId?: string): Promise<void> {
+export async function settleHeldShares(
+  db: DrizzleD1Database,
+  stripe: Stripe,
+  vendorId?: string,
+  traceId: string = crypto.randomUUID(),
+): Promise<void> {
   const held = await db
     .select({ share: shares, accountId: accounts.accountId })
     .from(shares)
@@ -81,6 +89,18 @@ export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, ve
     );
     // Only a share still held becomes transferred; otherwise the CASE yields NULL and the whole batch rolls back.
     const guarded = sql`CASE WHEN ${shares.status} = 'held' THEN 'transferred' ELSE NULL END`;
+    const event = buildEvent(
+      TransferCreated,
+      {
+        vendorId: share.vendorId,
+        orderId: share.orderId,
+        subOrderId: share.subOrderId,
+        transferId: transfer.id,
+        amount: owed,
+        currency: share.currency,
+      },
+      { source: "payments", traceId },
+    );
     try {
       await db.batch([
         db
@@ -96,6 +116,7 @@ export async function settleHeldShares(db: DrizzleD1Database, stripe: Stripe, ve
           currency: share.currency,
           reference: transfer.id,
         }),
+        stageEvent(db, event),
       ]);
     } catch (error) {
       if (!isConstraintViolation(error, "NOT NULL", "vendor_shares.status")) throw error;

@@ -23,12 +23,10 @@ export const vendorRoutes = createRoutes<Env>()
     const profile = await rpc<UsersRpc>(c.env.USERS).profile(actor.sub);
     if (!profile) throw new ProblemError(404, "No such account.");
     const db = drizzle(c.env.DB);
-    const vendor = await vendors.apply(
-      db,
-      actor,
-      profile.email,
-      c.req.valid("json"),
-      Number(c.env.DEFAULT_COMMISSION_BPS),
+    const vendor = await withOutbox(c.env, c.executionCtx, () =>
+      vendors.apply(db, actor, profile.email, c.req.valid("json"), Number(c.env.DEFAULT_COMMISSION_BPS), {
+        traceId: c.get("traceId"),
+      }),
     );
     return c.json(vendor, 201);
   })

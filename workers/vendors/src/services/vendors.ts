@@ -2,7 +2,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Actor } from "#lib/contracts/actor.ts";
 import type { Vendor, VendorStatus } from "#lib/contracts/api/vendors.ts";
-import { VendorApproved, VendorProfileUpdated, VendorSuspended } from "#lib/contracts/events/vendors.ts";
+import {
+  VendorApplied,
+  VendorApproved,
+  VendorProfileUpdated,
+  VendorRejected,
+  VendorSuspended,
+} from "#lib/contracts/events/vendors.ts";
 import { newId } from "#lib/contracts/ids.ts";
 import { isConstraintViolation } from "#lib/db/constraint.ts";
 import { keyset } from "#lib/http/pagination.ts";
@@ -19,6 +25,7 @@ export async function apply(
   email: string,
   input: { name: string; slug: string; description: string },
   defaultCommissionBps: number,
+  meta: Meta,
 ): Promise<Vendor> {
   const [member] = await db.select().from(staff).where(eq(staff.userId, actor.sub));
   if (member) throw new ProblemError(409, "You already belong to a vendor.", { type: "already-vendor-member" });
@@ -39,6 +46,11 @@ export async function apply(
     createdAt: now,
     updatedAt: now,
   };
+  const event = buildEvent(
+    VendorApplied,
+    { vendorId: row.id, slug: row.slug, name: row.name, ownerUserId: actor.sub },
+    { source: "vendors", ...meta },
+  );
   try {
     await db.batch([
       db.insert(vendors).values(row),
@@ -46,6 +58,7 @@ export async function apply(
       db
         .insert(statusHistory)
         .values({ vendorId: row.id, fromStatus: null, toStatus: "pending", actorId: actor.sub, at: now }),
+      stageEvent(db, event),
     ]);
   } catch (error) {
     // Another application got past the look-ups above at the same moment.
@@ -157,7 +170,7 @@ export async function decide(
         )
       : to === "suspended"
         ? buildEvent(VendorSuspended, { vendorId, reason: input.reason }, source)
-        : undefined;
+        : buildEvent(VendorRejected, { vendorId, reason: input.reason }, source);
   // The status must still be the one read above: if another decision got there
   // first, the CASE yields NULL, the NOT NULL constraint fails and the whole batch
   // (history and event included) rolls back.
@@ -175,7 +188,7 @@ export async function decide(
     at: now,
   });
   try {
-    await db.batch([update, history, ...(event ? [stageEvent(db, event)] : [])]);
+    await db.batch([update, history, stageEvent(db, event)]);
   } catch (error) {
     if (isConstraintViolation(error, "NOT NULL", "vendors.status")) {
       throw new ProblemError(409, "The vendor changed meanwhile; reload and retry.", { type: "edit-conflict" });
