@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   order: "ord",
   subOrder: "sub",
   refundRequest: "rfq",
+  review: "rev",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

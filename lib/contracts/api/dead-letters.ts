@@ -2,7 +2,15 @@ import { z } from "@hono/zod-openapi";
 import { type ApiRoute, apiRoute, IdParam, jsonResponse, Page, PageQuery, type Service } from "./route.ts";
 
 /** The domains that consume events, each from its own `<domain>-inbox` and `<domain>-inbox-dlq`. */
-export type ConsumingDomain = "users" | "catalog" | "orders" | "payments" | "shipping" | "notifications" | "reviews";
+export type ConsumingDomain =
+  | "users"
+  | "vendors"
+  | "catalog"
+  | "orders"
+  | "payments"
+  | "shipping"
+  | "notifications"
+  | "reviews";
 
 export const DeadLetter = z
   .object({
@@ -56,6 +64,7 @@ function deadLetterRoutes<D extends ConsumingDomain>(domain: D) {
 
 export const DEAD_LETTER_ROUTES = {
   users: deadLetterRoutes("users"),
+  vendors: deadLetterRoutes("vendors"),
   catalog: deadLetterRoutes("catalog"),
   orders: deadLetterRoutes("orders"),
   payments: deadLetterRoutes("payments"),

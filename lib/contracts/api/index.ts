@@ -3,6 +3,7 @@ import { catalogRoutes } from "./catalog.ts";
 import { DEAD_LETTER_API } from "./dead-letters.ts";
 import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
+import { reviewsRoutes } from "./reviews.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 import { vendorsRoutes } from "./vendors.ts";
@@ -16,6 +17,7 @@ export const API_TAGS = {
   cart: "The shopping cart, for guests (by `x-cart-id`) and signed-in shoppers.",
   orders: "Checkout, shoppers' orders and stores' sub-orders.",
   payments: "Payouts to stores, refunds and Stripe's webhook.",
+  reviews: "Shoppers' reviews of products they received, stores' answers, reports and moderation.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -33,5 +35,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "ORDERS", tag: "cart", routes: cartRoutes },
   { service: "ORDERS", tag: "orders", routes: ordersRoutes },
   { service: "PAYMENTS", tag: "payments", routes: paymentsRoutes },
+  { service: "REVIEWS", tag: "reviews", routes: reviewsRoutes },
   ...DEAD_LETTER_API,
 ];
