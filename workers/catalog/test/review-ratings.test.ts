@@ -67,7 +67,9 @@ async function ratingOf(productId: string) {
 }
 
 beforeAll(async () => {
-  await env.DB.prepare("INSERT INTO vendors (id, slug, name, status, updated_at) VALUES (?, 'rated', 'Rated', 'approved', ?)")
+  await env.DB.prepare(
+    "INSERT INTO vendors (id, slug, name, status, updated_at) VALUES (?, 'rated', 'Rated', 'approved', ?)",
+  )
     .bind(VENDOR, new Date().toISOString())
     .run();
 });
@@ -110,7 +112,10 @@ describe("review.updated", () => {
   it("takes a hidden review out of the rating and shows the new values in search and on the page", async () => {
     await product("prd_hide");
     const low = { id: "rev_hide_low", productId: "prd_hide", rating: 1, visible: true };
-    await deliver(reviewEvent(1, low), reviewEvent(1, { id: "rev_hide_top", productId: "prd_hide", rating: 5, visible: true }));
+    await deliver(
+      reviewEvent(1, low),
+      reviewEvent(1, { id: "rev_hide_top", productId: "prd_hide", rating: 5, visible: true }),
+    );
     expect(await ratingOf("prd_hide")).toEqual({ rating: 3, count: 2, histogram: [1, 0, 0, 0, 1] });
     await deliver(reviewEvent(2, { ...low, visible: false }));
     expect(await ratingOf("prd_hide")).toEqual({ rating: 5, count: 1, histogram: [0, 0, 0, 0, 1] });
@@ -122,7 +127,9 @@ describe("review.updated", () => {
       ratingCount: 1,
       ratingHistogram: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 },
     });
-    const search = await exports.default.fetch(`http://catalog/api/v1/products?vendor=${VENDOR}&minRating=4.5&sort=rating`);
+    const search = await exports.default.fetch(
+      `http://catalog/api/v1/products?vendor=${VENDOR}&minRating=4.5&sort=rating`,
+    );
     const found = (await search.json<{ items: ProductSummary[] }>()).items;
     expect(found.map((p) => p.id)).toEqual(["prd_hide"]);
     expect(found[0]).toMatchObject({ rating: 5, ratingCount: 1 });
@@ -171,7 +178,10 @@ describe("review.updated, delivered shuffled and duplicated", () => {
       const deliveries = [...events, ...events.filter(() => next() < 0.4)];
       for (let i = deliveries.length - 1; i > 0; i--) {
         const j = pick(i + 1);
-        [deliveries[i], deliveries[j]] = [deliveries[j] as (typeof deliveries)[number], deliveries[i] as (typeof deliveries)[number]];
+        [deliveries[i], deliveries[j]] = [
+          deliveries[j] as (typeof deliveries)[number],
+          deliveries[i] as (typeof deliveries)[number],
+        ];
       }
       while (deliveries.length) await deliver(...deliveries.splice(0, 1 + pick(4)));
 

@@ -38,7 +38,9 @@ async function staged(reviewId: string) {
     .all<{ envelope: string }>();
   return rows.results.map(
     (row) =>
-      JSON.parse(row.envelope) as { data: { version: number; review: { visible: boolean; rating: number; reply: unknown } } },
+      JSON.parse(row.envelope) as {
+        data: { version: number; review: { visible: boolean; rating: number; reply: unknown } };
+      },
   );
 }
 

@@ -2,8 +2,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env, exports } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
-import * as vendors from "../src/services/vendors.ts";
 import VendorsWorker from "../src/index.ts";
+import * as vendors from "../src/services/vendors.ts";
 
 function reviewEvent(vendorId: string, version: number, review: { id: string; rating: number; visible: boolean }) {
   return {
@@ -47,7 +47,10 @@ async function approvedStore(slug: string) {
 }
 
 const publicStore = async (slug: string) =>
-  (await exports.default.fetch(`http://vendors/api/v1/vendors/${slug}`)).json<{ rating: number; ratingCount: number }>();
+  (await exports.default.fetch(`http://vendors/api/v1/vendors/${slug}`)).json<{
+    rating: number;
+    ratingCount: number;
+  }>();
 
 describe("the store's rating", () => {
   it("counts each review once, keeps the newest version and drops hidden reviews", async () => {
