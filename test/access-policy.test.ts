@@ -6,6 +6,7 @@ import { GATEWAY_ROUTES } from "../workers/gateway/src/app.ts";
 import {
   adminSession,
   api,
+  arrangeReview,
   createCategory,
   createProduct,
   DELIVERY,
@@ -231,6 +232,44 @@ const OWNED_RECORDS: Record<
   "/api/v1/vendor/webhook-endpoints/{id}/rotate-secret": async (owner) => ({ id: await webhookEndpointOf(owner) }),
   "/api/v1/vendor/webhook-deliveries/{id}": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
   "/api/v1/vendor/webhook-deliveries/{id}/redeliver": async (owner) => ({ id: await webhookDeliveryOf(owner) }),
+  "/api/v1/reviews/{id}": async (owner) => ({
+    id: (await arrangeReview({ productId: "prd_matrix", vendorId: "ven_matrix", userId: owner.userId, rating: 3 })).id,
+    body: { rating: 2 },
+  }),
+  "/api/v1/vendor/reviews/{id}/reply": async (owner) => {
+    const store = await api("GET", "/api/v1/vendor", { token: owner.accessToken }).then((r) =>
+      r.json<{ id: string }>(),
+    );
+    const review = await arrangeReview({
+      productId: "prd_matrix",
+      vendorId: store.id,
+      userId: `usr_${crypto.randomUUID()}`,
+      rating: 3,
+    });
+    return { id: review.id, body: { body: "Thank you." } };
+  },
+};
+
+/**
+ * Customer routes whose path parameter names a public record (a product, a visible review) rather
+ * than one the caller owns: either customer reaches it, so neither gets a 404.
+ */
+const SHARED_RECORDS: Record<string, () => Promise<{ id: string; body: unknown }>> = {
+  "/api/v1/products/{id}/reviews": async () => ({
+    id: (await createProduct(sessions.vendorA, { categoryId }, { publish: true })).id,
+    body: { rating: 4, title: "Fine", body: "Does the job." },
+  }),
+  "/api/v1/reviews/{id}/report": async () => ({
+    id: (
+      await arrangeReview({
+        productId: "prd_matrix",
+        vendorId: "ven_matrix",
+        userId: `usr_${crypto.randomUUID()}`,
+        rating: 1,
+      })
+    ).id,
+    body: { reason: "Spam" },
+  }),
 };
 
 const sessions = {} as Record<Exclude<ActorName, "anonymous">, Session>;
@@ -292,7 +331,16 @@ describe.each(routes)("$method $path ($access)", ({ method, path, access, body }
   });
 
   const param = path.match(/\{\w+\}/)?.[0];
-  if (param && (access === "customer" || access === "vendor" || access === "vendor_or_admin")) {
+  const shared = access === "customer" ? SHARED_RECORDS[path] : undefined;
+  if (param && shared) {
+    it("reaches the shared record for either account of the kind", async () => {
+      const record = await shared();
+      const concrete = path.replace(param, record.id);
+      expect((await call(method, concrete, "customerB", record.body)).status).not.toBe(404);
+      expect((await call(method, concrete, "customerA", record.body)).status).not.toBe(404);
+    });
+  }
+  if (param && !shared && (access === "customer" || access === "vendor" || access === "vendor_or_admin")) {
     it("hides the owner's record from the other account of the same kind (404)", async () => {
       const fixture = OWNED_RECORDS[path];
       expect(fixture, `add an OWNED_RECORDS fixture for ${path}`).toBeDefined();

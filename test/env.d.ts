@@ -26,6 +26,8 @@ declare global {
       ORDERS_MIGRATIONS: D1Migration[];
       ORDERS_INBOX: Queue;
       USERS_INBOX: Queue;
+      CATALOG_INBOX: Queue;
+      VENDORS_INBOX: Queue;
       CATALOG_MIGRATIONS: D1Migration[];
       VENDORS_MIGRATIONS: D1Migration[];
       AUTH_MIGRATIONS: D1Migration[];

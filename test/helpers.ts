@@ -234,6 +234,7 @@ export async function expectProblem(res: Response, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   const problem = await res.json<{
+    type: string;
     status: number;
     title: string;
     detail?: string;
@@ -241,4 +242,47 @@ export async function expectProblem(res: Response, status: number) {
   }>();
   expect(problem.status).toBe(status);
   return problem;
+}
+
+export interface ArrangedReview {
+  id: string;
+  productId: string;
+  vendorId: string;
+  userId: string;
+  rating: number;
+}
+
+/**
+ * A review written straight into the reviews database, as if its author had a delivered purchase
+ * (the delivery flow lives elsewhere). With `publish`, its review.updated (version 1) goes to the
+ * catalog and vendors inboxes as the reviews Worker's outbox would send it.
+ */
+export async function arrangeReview(
+  review: Omit<ArrangedReview, "id">,
+  opts: { publish?: boolean } = {},
+): Promise<ArrangedReview> {
+  const id = newId("review");
+  const now = new Date().toISOString();
+  await env.REVIEWS_DB.prepare(
+    `INSERT INTO reviews (id, product_id, vendor_id, user_id, author_name, rating, title, body, status, version, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'Arranged author', ?, 'Arranged', 'An arranged review.', 'visible', 1, ?, ?)`,
+  )
+    .bind(id, review.productId, review.vendorId, review.userId, review.rating, now, now)
+    .run();
+  if (opts.publish) {
+    const event = {
+      id: newId("event"),
+      type: "review.updated",
+      version: 1,
+      occurredAt: now,
+      source: "reviews",
+      traceId: crypto.randomUUID(),
+      data: {
+        version: 1,
+        review: { ...review, id, title: "Arranged", visible: true, reply: null, createdAt: now },
+      },
+    };
+    await Promise.all([env.CATALOG_INBOX.send(event), env.VENDORS_INBOX.send(event)]);
+  }
+  return { id, ...review };
 }

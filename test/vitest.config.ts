@@ -85,12 +85,14 @@ export default defineConfig(async () => {
           ],
           serviceBindings: { USERS_WITHOUT_DB: "users-without-db", SLOW_WORKER: "slow-worker" },
           // Tests may play the payments Worker and publish payment.* events to the orders inbox,
-          // and play auth, publishing user.registered events to the users inbox.
-          // and play auth's verification mail request to the notifications inbox.
+          // play auth, publishing user.registered events to the users inbox and its verification mail request to
+          // the notifications inbox, and play reviews, publishing review.updated events to the catalog and vendors inboxes.
           queueProducers: {
             ORDERS_INBOX: "orders-inbox",
             USERS_INBOX: "users-inbox",
             NOTIFICATIONS_INBOX: "notifications-inbox",
+            CATALOG_INBOX: "catalog-inbox",
+            VENDORS_INBOX: "vendors-inbox",
           },
           // The domains' databases, bound to the tests too, to migrate them and to arrange data.
           d1Databases: {

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   webhookEvent: "wev",
   shippingProfile: "spf",
   shipment: "shp",
+  review: "rev",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -98,6 +98,8 @@ export interface CatalogRpc extends ReadyRpc {
   release(sku: string, holdId: string): Promise<HoldResult>;
   /** Units of a committed hold back to stock (order cancelled after payment). */
   restock(sku: string, holdId: string): Promise<HoldResult>;
+  /** A product that was ever put on sale (active or archived) and its store, or null: what reviews may be written of. */
+  product(productId: string): Promise<{ id: string; vendorId: string; title: string } | null>;
 }
 
 /** One vendor's part of a cart, to be shipped to one address. */

@@ -102,6 +102,11 @@ export const PROBLEM_TABLE = {
     description: "The caller's store is no longer approved, or the caller no longer belongs to it.",
   },
   "not-store-owner": { status: 403, title: "Owner only", description: "Only the store's owner manages its staff." },
+  "purchase-required": {
+    status: 403,
+    title: "Purchase required",
+    description: "Only a shopper with a delivered purchase of the product may review it.",
+  },
   "email-taken": { status: 409, title: "Email taken", description: "An account with this email already exists." },
   "slug-taken": { status: 409, title: "Slug taken", description: "Another store or category already has this slug." },
   "already-vendor-member": {
@@ -124,6 +129,17 @@ export const PROBLEM_TABLE = {
     title: "Edited meanwhile",
     description: "The record changed since it was read; reload and retry.",
   },
+  "review-exists": {
+    status: 409,
+    title: "Review exists",
+    description: "The caller already reviewed this product; edit that review instead.",
+  },
+  "edit-window-closed": {
+    status: 409,
+    title: "Edit window closed",
+    description: "A review can be edited only for 30 days after it was written.",
+  },
+  "reply-exists": { status: 409, title: "Reply exists", description: "The store already answered this review." },
   "limit-reached": {
     status: 409,
     title: "Limit reached",

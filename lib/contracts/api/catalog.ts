@@ -65,6 +65,9 @@ export const ProductImage = z
 export type ProductImage = z.infer<typeof ProductImage>;
 
 export const ProductDetail = ProductSummary.extend({
+  ratingHistogram: z
+    .object({ 1: z.number().int(), 2: z.number().int(), 3: z.number().int(), 4: z.number().int(), 5: z.number().int() })
+    .openapi({ description: "Visible reviews by number of stars" }),
   description: z.string(),
   tags: z.array(z.string()),
   status: ProductStatus,

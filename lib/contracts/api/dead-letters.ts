@@ -7,6 +7,7 @@ import { type ApiRoute, apiRoute, IdParam, jsonResponse, Page, PageQuery, type S
  */
 export const CONSUMING_DOMAINS = [
   "users",
+  "vendors",
   "catalog",
   "orders",
   "payments",

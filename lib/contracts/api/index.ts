@@ -4,6 +4,7 @@ import { DEAD_LETTER_API } from "./dead-letters.ts";
 import { notificationsRoutes } from "./notifications.ts";
 import { cartRoutes, ordersRoutes } from "./orders.ts";
 import { paymentsRoutes } from "./payments.ts";
+import { reviewsRoutes } from "./reviews.ts";
 import type { ApiRoute, Service } from "./route.ts";
 import { shippingRoutes } from "./shipping.ts";
 import { usersRoutes } from "./users.ts";
@@ -22,6 +23,7 @@ export const API_TAGS = {
   notifications: "The signed-in user's in-app notifications and which optional ones they get.",
   webhooks: "Signed webhooks to a store's own URLs: its endpoints, their secrets and the delivery log.",
   shipping: "Stores' shipping profiles and shipments, shoppers' parcel tracking and carriers' webhook.",
+  reviews: "Shoppers' reviews of products they received, stores' answers, reports and moderation.",
   "dead-letters": "Administrators' view of events a domain gave up on, and their replay.",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
@@ -42,5 +44,6 @@ export const PUBLIC_API: ReadonlyArray<{ service: Service; tag: ApiTag; routes: 
   { service: "NOTIFICATIONS", tag: "notifications", routes: notificationsRoutes },
   { service: "NOTIFICATIONS", tag: "webhooks", routes: vendorWebhookRoutes },
   { service: "SHIPPING", tag: "shipping", routes: shippingRoutes },
+  { service: "REVIEWS", tag: "reviews", routes: reviewsRoutes },
   ...DEAD_LETTER_API,
 ];

@@ -15,7 +15,15 @@ export const Slug = z
 export const CommissionBps = z.number().int().min(0).max(5000);
 
 export const PublicVendor = z
-  .object({ id: z.string(), slug: z.string(), name: z.string(), description: z.string(), createdAt: z.string() })
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    description: z.string(),
+    createdAt: z.string(),
+    rating: z.number().openapi({ description: "Average of the visible reviews of the store's products; 0 with none" }),
+    ratingCount: z.number().int(),
+  })
   .openapi("PublicVendor");
 
 export const Vendor = PublicVendor.extend({

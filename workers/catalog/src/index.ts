@@ -6,7 +6,9 @@ import { readiness } from "#lib/http/ready.ts";
 import { consumeBatch } from "#lib/queue/consume.ts";
 import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts";
 import { app } from "./app.ts";
+import { onReviewUpdated } from "./consumers/review-updated.ts";
 import { onVendorApproved, onVendorProfileUpdated, onVendorSuspended } from "./consumers/vendor-events.ts";
+import { reviewable } from "./services/products.ts";
 import { quote } from "./services/quote.ts";
 import { inventoryOf } from "./services/stock.ts";
 
@@ -20,7 +22,13 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     const db = drizzle(this.env.DB);
     if (isDeadLetterQueue(batch.queue)) return recordDeadLetters(batch, db, "catalog", this.env);
-    await consumeBatch(batch, db, [onVendorApproved, onVendorSuspended, onVendorProfileUpdated], "catalog", this.env);
+    await consumeBatch(
+      batch,
+      db,
+      [onVendorApproved, onVendorSuspended, onVendorProfileUpdated, onReviewUpdated],
+      "catalog",
+      this.env,
+    );
   }
 
   /** The images bucket answers a HEAD of a key nobody writes: one cheap class-B operation. */
@@ -49,5 +57,9 @@ export default class CatalogWorker extends WorkerEntrypoint<Env> implements Cata
 
   restock(sku: string, holdId: string) {
     return inventoryOf(this.env.INVENTORY, sku).restock(sku, holdId);
+  }
+
+  product(productId: string) {
+    return reviewable(drizzle(this.env.DB), productId);
   }
 }

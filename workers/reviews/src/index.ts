@@ -8,6 +8,8 @@ import { isDeadLetterQueue, recordDeadLetters } from "#lib/queue/dead-letters.ts
 import { app } from "./app.ts";
 import { consumers } from "./consumers/index.ts";
 
+export { OutboxRelay } from "#do/outbox-relay.ts";
+
 /** Its RPC interface goes in lib/contracts/rpc.ts (extending ReadyRpc) once another Worker calls it. */
 export default class ReviewsWorker extends WorkerEntrypoint<Env> implements ReadyRpc {
   override fetch(request: Request): Response | Promise<Response> {

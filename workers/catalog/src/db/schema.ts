@@ -41,9 +41,14 @@ export const products = sqliteTable(
     minPrice: integer("min_price").notNull(),
     /** Copied from the Inventory Durable Objects; the product page reads them live. */
     inStock: integer("in_stock", { mode: "boolean" }).notNull().default(false),
-    /** Filled in by reviews. */
+    /** A recount of product_reviews' visible rows, kept by the review.updated consumer. */
     ratingAvg: real("rating_avg").notNull().default(0),
     ratingCount: integer("rating_count").notNull().default(0),
+    /** Visible reviews by stars: [count of 1, …, count of 5]. */
+    ratingHistogram: text("rating_histogram", { mode: "json" })
+      .$type<[number, number, number, number, number]>()
+      .notNull()
+      .default([0, 0, 0, 0, 0]),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -89,4 +94,17 @@ export const images = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("product_images_product_idx").on(t.productId, t.position)],
+);
+
+/** The newest copy of each review (from review.updated), which the product's rating is a recount of. */
+export const productReviews = sqliteTable(
+  "product_reviews",
+  {
+    reviewId: text("review_id").primaryKey(),
+    productId: text("product_id").notNull(),
+    rating: integer("rating").notNull(),
+    visible: integer("visible", { mode: "boolean" }).notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [index("product_reviews_product_idx").on(t.productId, t.visible)],
 );

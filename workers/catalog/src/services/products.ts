@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { Inventory } from "#do/inventory.ts";
 import {
@@ -200,6 +200,15 @@ export async function publicProduct(db: DrizzleD1Database, id: string): Promise<
   return row.product;
 }
 
+/** A product that was ever on sale (drafts never were), for reviews; null when there is none. */
+export async function reviewable(db: DrizzleD1Database, id: string) {
+  const [row] = await db
+    .select({ id: products.id, vendorId: products.vendorId, title: products.title })
+    .from(products)
+    .where(and(eq(products.id, id), ne(products.status, "draft")));
+  return row ?? null;
+}
+
 export async function listVendorProducts(
   db: DrizzleD1Database,
   vendorId: string,
@@ -251,6 +260,7 @@ export async function detail(
     currency: row.currency,
     rating: row.ratingAvg,
     ratingCount: row.ratingCount,
+    ratingHistogram: histogramOf(row.ratingHistogram),
     inStock: variantList.some((v) => v.available > 0),
     imageUrl: imageRows[0] ? imageUrl(imageRows[0].id) : null,
     createdAt: row.createdAt,
@@ -287,4 +297,8 @@ export async function variantsBySku(db: DrizzleD1Database, skus: string[]) {
     .innerJoin(products, eq(products.id, variants.productId))
     .leftJoin(vendors, eq(vendors.id, variants.vendorId))
     .where(inList(variants.sku, skus));
+}
+
+function histogramOf([one, two, three, four, five]: [number, number, number, number, number]) {
+  return { 1: one, 2: two, 3: three, 4: four, 5: five };
 }

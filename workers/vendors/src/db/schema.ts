@@ -1,7 +1,8 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { VendorStatus } from "#lib/contracts/api/vendors.ts";
 
-export { outbox } from "#lib/outbox/schema.ts";
+export { outbox, processedEvents } from "#lib/outbox/schema.ts";
+export { deadLetters } from "#lib/queue/schema.ts";
 
 export const vendors = sqliteTable(
   "vendors",
@@ -15,6 +16,9 @@ export const vendors = sqliteTable(
     commissionBps: integer("commission_bps").notNull(),
     /** Stripe connected account, filled in by payments. */
     stripeAccountId: text("stripe_account_id"),
+    /** A recount of vendor_reviews' visible rows, kept by the review.updated consumer. */
+    ratingAvg: real("rating_avg").notNull().default(0),
+    ratingCount: integer("rating_count").notNull().default(0),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -46,4 +50,17 @@ export const statusHistory = sqliteTable(
     at: text("at").notNull(),
   },
   (t) => [index("vendor_status_history_vendor_idx").on(t.vendorId)],
+);
+
+/** The newest copy of each review of the store's products (from review.updated): its rating is a recount of them. */
+export const vendorReviews = sqliteTable(
+  "vendor_reviews",
+  {
+    reviewId: text("review_id").primaryKey(),
+    vendorId: text("vendor_id").notNull(),
+    rating: integer("rating").notNull(),
+    visible: integer("visible", { mode: "boolean" }).notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [index("vendor_reviews_vendor_idx").on(t.vendorId, t.visible)],
 );

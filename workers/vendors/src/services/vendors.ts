@@ -43,6 +43,8 @@ export async function apply(
     ownerUserId: actor.sub,
     commissionBps: defaultCommissionBps,
     stripeAccountId: null,
+    ratingAvg: 0,
+    ratingCount: 0,
     createdAt: now,
     updatedAt: now,
   };
@@ -92,7 +94,15 @@ export async function publicBySlug(db: DrizzleD1Database, slug: string) {
     .from(vendors)
     .where(and(eq(vendors.slug, slug), eq(vendors.status, "approved")));
   if (!row) throw new ProblemError(404, "No such store.");
-  return { id: row.id, slug: row.slug, name: row.name, description: row.description, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    createdAt: row.createdAt,
+    rating: row.ratingAvg,
+    ratingCount: row.ratingCount,
+  };
 }
 
 export async function ofMember(db: DrizzleD1Database, userId: string): Promise<Row> {
@@ -199,6 +209,6 @@ export async function decide(
 }
 
 export function toVendor(row: Row): Vendor {
-  const { stripeAccountId: _account, ...vendor } = row;
-  return vendor;
+  const { stripeAccountId: _account, ratingAvg, ...vendor } = row;
+  return { ...vendor, rating: ratingAvg };
 }
