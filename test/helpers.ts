@@ -133,7 +133,7 @@ export interface ProductOptions {
   tags?: string[];
   categoryId: string;
   currency?: string;
-  variants?: { price: number; attributes?: Record<string, string> }[];
+  variants?: { price: number; attributes?: Record<string, string>; weightGrams?: number }[];
 }
 
 /** A vendor's product through the API: created, optionally stocked and published. */

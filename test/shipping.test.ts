@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { carrierPost } from "./carrier.ts";
 import {
   adminSession,
   api,
@@ -88,22 +88,6 @@ describe("vendor shipping profiles", () => {
     expect((await list.json<{ items: unknown[] }>()).items).toEqual([]);
   });
 });
-
-async function carrierPost(body: unknown) {
-  const payload = JSON.stringify(body);
-  const secret = (JSON.parse(env.CARRIER_WEBHOOK_SECRETS) as Record<string, string>).dhl ?? "";
-  const t = Math.floor(Date.now() / 1000);
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${payload}`)));
-  const v1 = [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return api("POST", "/webhooks/carrier/dhl", { body, headers: { "carrier-signature": `t=${t},v1=${v1}` } });
-}
 
 type Tracking = { orderId: string; shipments: { subOrderId: string; status: string; events: { status: string }[] }[] };
 
