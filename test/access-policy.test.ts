@@ -74,6 +74,7 @@ async function orderOf(customer: Session) {
     body: { shippingAddress: DELIVERY },
     headers: { "idempotency-key": crypto.randomUUID() },
   });
+  if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
   return (await res.json<{ order: { id: string; total: number } }>()).order;
 }
 
@@ -155,6 +156,7 @@ async function subOrderOf(vendor: Session) {
   return list.items.find((s) => s.orderId === order.id)!.id;
 }
 /** A shipping profile of the vendor's, each in a currency of its own (a store has one profile per currency). */
+// Not EUR: the vendors' EUR profile (beforeAll) ships everywhere, so the orders other fixtures place stay shippable.
 const profileCurrencies = ["USD", "GBP", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD"];
 async function shippingProfileOf(owner: Session) {
   const body = {
@@ -286,6 +288,18 @@ beforeAll(async () => {
   ]);
   await profileOf(sessions.customerA);
   await profileOf(sessions.customerB);
+  // A store whose only profiles are in other currencies cannot ship a EUR cart: both stores ship EUR carts anywhere.
+  for (const vendor of [sessions.vendorA, sessions.vendorB]) {
+    const res = await api("POST", "/api/v1/vendor/shipping-profiles", {
+      token: vendor.accessToken,
+      body: {
+        name: "Everywhere",
+        currency: "EUR",
+        zones: [{ name: "World", countries: ["*"], flatRate: 0, perKgRate: 0, freeShippingThreshold: null }],
+      },
+    });
+    expect(res.status).toBe(201);
+  }
 });
 
 function call(
