@@ -14,6 +14,7 @@ import NotificationsWorker from "../src/index.ts";
 import { webhookDeliveries as deliveries, webhookEndpoints } from "../src/webhooks/schema.ts";
 import { webhookDeliveries } from "../src/webhooks/seam.ts";
 import { signatureHeader, signatureOf } from "../src/webhooks/signing.ts";
+import { deliver as deliverToInbox, order, orderUpdated, subOrder, uid } from "./helpers.ts";
 
 const db = drizzle(env.DB);
 
@@ -378,5 +379,32 @@ describe("webhook deliveries", () => {
       async () => expect((await deliveriesOf(id)).find((d) => d.key === `crash-${id}`)?.status).toBe("delivered"),
       { timeout: 5000 },
     );
+  });
+});
+
+describe("store notifications", () => {
+  it("send a paid sub-order to its store's subscribed endpoints once, however often the order arrives", async () => {
+    const mine = await createEndpoint(vendorA, "https://hooks.example.com/ok");
+    const reviewsOnly = await createEndpoint(vendorA, "https://hooks.example.com/ok", ["review.created"]);
+    const otherStore = await createEndpoint(vendorB, "https://hooks.example.com/ok");
+    const paid = order([subOrder(vendorA.vid)]);
+    const shopper = uid("usr");
+    const twice = orderUpdated(shopper, paid, 2);
+    await deliverToInbox([twice, twice]);
+    // A newer version showing the same payment, and the first version again, late.
+    await deliverToInbox([orderUpdated(shopper, paid, 3), twice]);
+    const [delivery, ...more] = await deliveriesOf(mine.id);
+    expect(more).toEqual([]);
+    expect(delivery).toMatchObject({ kind: "sub_order.paid", vendorId: vendorA.vid });
+    const body = JSON.parse(delivery?.payload ?? "{}") as {
+      type: string;
+      data: { orderId: string; subOrder: { id: string } };
+    };
+    expect(body).toMatchObject({
+      type: "sub_order.paid",
+      data: { orderId: paid.id, subOrder: { id: paid.subOrders[0]?.id } },
+    });
+    expect(await deliveriesOf(reviewsOnly.id)).toEqual([]);
+    expect(await deliveriesOf(otherStore.id)).toEqual([]);
   });
 });
