@@ -71,6 +71,7 @@ export default async function setup(project: TestProject) {
     secrets: {
       KEY_ENCRYPTION_SECRET: keySecret,
       WEBHOOK_SECRET_KEY: crypto.randomUUID(),
+      EMAIL_API_KEY: "unused-by-the-send-email-binding",
       CARRIER_WEBHOOK_SECRETS: JSON.stringify({ dhl: crypto.randomUUID() }),
       STRIPE_SECRET_KEY: "sk_test_reliability",
       STRIPE_WEBHOOK_SECRET: webhookSecret,

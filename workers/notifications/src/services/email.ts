@@ -58,7 +58,7 @@ export function bindingEmailSender(binding: SendEmail): EmailSender {
 }
 
 /** EMAIL_API_URL set: the HTTP API; otherwise the send_email binding. */
-export function emailSender(env: Pick<Env, "EMAIL" | "EMAIL_API_URL"> & { EMAIL_API_KEY?: string }): EmailSender {
+export function emailSender(env: Pick<Env, "EMAIL" | "EMAIL_API_URL" | "EMAIL_API_KEY">): EmailSender {
   if (!env.EMAIL_API_URL) return bindingEmailSender(env.EMAIL);
   if (!env.EMAIL_API_KEY) throw new Error("EMAIL_API_URL is set without the secret EMAIL_API_KEY");
   return httpEmailSender(env.EMAIL_API_URL, env.EMAIL_API_KEY);
