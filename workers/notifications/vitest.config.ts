@@ -35,6 +35,8 @@ const project = workerProject("notifications", {
     QUEUE_RETRY_BASE_SECONDS: "0",
     // Small limits a test can reach; retries 1 s, 2 s, … so a failing receiver is given up on in seconds.
     WEBHOOK_SECRET_KEY: crypto.randomUUID(),
+    // Production's URL rules, whatever a developer's .dev.vars (written by npm run dev) allows.
+    ALLOW_LOCAL_WEBHOOK_URLS: "false",
     WEBHOOK_MAX_ENDPOINTS: "3",
     WEBHOOK_MAX_ATTEMPTS: "3",
     WEBHOOK_RETRY_BASE_SECONDS: "1",
