@@ -1,9 +1,26 @@
 import { decodeBase64, encodeBase64 } from "hono/utils/encode";
 
+const encoder = new TextEncoder();
+const toHex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
 /** Hex SHA-256 of a string (token and request fingerprints, never passwords). */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+const hmacKey = (secret: string, use: "sign" | "verify") =>
+  crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [use]);
+
+/** Hex HMAC-SHA256 of a message: the webhook signatures (Stripe's scheme) this marketplace sends and checks. */
+export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
+  return toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), encoder.encode(message)));
+}
+
+/** Whether `hex` is the HMAC-SHA256 of the message; Web Crypto's verify compares in constant time. */
+export async function verifyHmacSha256Hex(secret: string, message: string, hex: string): Promise<boolean> {
+  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
+  const mac = Uint8Array.from(hex.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
+  return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), mac, encoder.encode(message));
 }
 
 /**

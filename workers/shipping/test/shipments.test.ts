@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ACTOR_HEADER, encodeActor } from "#lib/contracts/actor.ts";
 import type { Order, SubOrder } from "#lib/contracts/api/orders.ts";
 import type { Shipment } from "#lib/contracts/api/shipping.ts";
+import { verifyHmacSha256Hex as verifyHmac } from "#lib/crypto.ts";
 import ShippingWorker from "../src/index.ts";
-import { verifyHmac, verifySignature } from "../src/services/signature.ts";
+import { verifySignature } from "../src/services/signature.ts";
 
 const SECRET = "carrier_test_dhl";
 let seq = 0;

@@ -1,5 +1,5 @@
 import { base64url } from "jose";
-import { seal, unseal } from "#lib/crypto.ts";
+import { hmacSha256Hex, seal, unseal } from "#lib/crypto.ts";
 
 const SEAL_PURPOSE = "notifications webhook secret v1";
 
@@ -12,16 +12,8 @@ export const sealSecret = (key: string, secret: string) => seal(key, secret, SEA
 export const unsealSecret = (key: string, sealed: string) => unseal(key, sealed, SEAL_PURPOSE);
 
 /** Hex HMAC-SHA256 of `<t>.<body>` under the endpoint's secret (the whole `whsec_…` string is the key). */
-export async function signatureOf(secret: string, timestamp: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
-  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export function signatureOf(secret: string, timestamp: number, body: string): Promise<string> {
+  return hmacSha256Hex(secret, `${timestamp}.${body}`);
 }
 
 /** The `Marketplace-Signature` header, Stripe's scheme: `t=<unix seconds>,v1=<hex HMAC>`. */

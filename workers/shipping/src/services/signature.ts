@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { verifyHmacSha256Hex } from "#lib/crypto.ts";
 import { ProblemError } from "#lib/http/problem.ts";
 
 /** How far a signature's timestamp may be from now, either way. */
@@ -15,21 +16,6 @@ export function carrierSecret(secrets: string | undefined, carrier: string): str
     // A malformed setting knows no carrier; every webhook is refused until it is fixed.
   }
   return Object.hasOwn(parsed, carrier) ? parsed[carrier] : undefined;
-}
-
-const encoder = new TextEncoder();
-
-function fromHex(hex: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(hex.match(/../g) ?? [], (byte) => Number.parseInt(byte, 16));
-}
-
-/** Whether `hex` is the HMAC-SHA256 of the message; Web Crypto's verify compares in constant time. */
-export async function verifyHmac(secret: string, message: string, hex: string): Promise<boolean> {
-  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "verify",
-  ]);
-  return crypto.subtle.verify("HMAC", key, fromHex(hex), encoder.encode(message));
 }
 
 function refuse(detail: string): never {
@@ -55,7 +41,7 @@ export async function verifySignature(
   if (timestamp - nowSeconds > TOLERANCE_SECONDS) refuse("The signature's timestamp is in the future.");
   const signatures = parts.filter((part) => part.startsWith("v1=")).map((part) => part.slice(3));
   for (const signature of signatures) {
-    if (await verifyHmac(secret, `${timestamp}.${payload}`, signature)) return;
+    if (await verifyHmacSha256Hex(secret, `${timestamp}.${payload}`, signature)) return;
   }
   refuse("The signature does not match.");
 }
